@@ -1,0 +1,16 @@
+# Generates a C++ file holding every locales/<lang>/segment.srx as a string, so that the
+# library segments without reading data files at run time. Run with -DOUT=... -DLOCALES=...
+file(GLOB srx_files ${LOCALES}/*/segment.srx)
+list(SORT srx_files)
+set(body "// Generated from locales/*/segment.srx by src/segment/embed_rules.cmake. Do not edit.\n")
+string(APPEND body "#include \"segment/embedded_rules.h\"\n\nnamespace dilmanc::segment_detail {\n")
+string(APPEND body "const std::vector<EmbeddedRules>& embedded_rules() {\n  static const std::vector<EmbeddedRules> rules = {\n")
+foreach(f IN LISTS srx_files)
+  get_filename_component(dir ${f} DIRECTORY)
+  get_filename_component(lang ${dir} NAME)
+  file(READ ${f} content)
+  string(APPEND body "    {\"${lang}\", R\"dilmanc_srx(${content})dilmanc_srx\"},\n")
+endforeach()
+string(APPEND body "  };\n  return rules;\n}\n}  // namespace dilmanc::segment_detail\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(RENAME ${OUT}.tmp ${OUT})
