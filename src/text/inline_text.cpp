@@ -1,0 +1,108 @@
+#include "dilmanc/inline_text.h"
+
+#include <map>
+#include <vector>
+
+namespace dilmanc {
+
+std::string_view marker_for(InlineCode::Kind kind) {
+  switch (kind) {
+    case InlineCode::Kind::kOpening: return kOpeningMarker;
+    case InlineCode::Kind::kClosing: return kClosingMarker;
+    case InlineCode::Kind::kPlaceholder: break;
+  }
+  return kPlaceholderMarker;
+}
+
+bool marker_at(std::string_view text, std::size_t pos, InlineCode::Kind* kind) {
+  if (pos + kMarkerBytes > text.size() || text[pos] != '\xEE' || text[pos + 1] != '\x84') return false;
+  switch (text[pos + 2]) {
+    case '\x81': *kind = InlineCode::Kind::kOpening; return true;
+    case '\x82': *kind = InlineCode::Kind::kClosing; return true;
+    case '\x83': *kind = InlineCode::Kind::kPlaceholder; return true;
+    default: return false;
+  }
+}
+
+std::string plain_text(const InlineText& t) {
+  std::string out;
+  out.reserve(t.text.size());
+  InlineCode::Kind kind;
+  for (std::size_t i = 0; i < t.text.size();) {
+    if (marker_at(t.text, i, &kind)) {
+      i += kMarkerBytes;
+      continue;
+    }
+    out += t.text[i++];
+  }
+  return out;
+}
+
+std::string display_text(const InlineText& t) {
+  std::string out;
+  out.reserve(t.text.size() + 8 * t.codes.size());
+  std::size_t k = 0;
+  InlineCode::Kind kind;
+  for (std::size_t i = 0; i < t.text.size();) {
+    if (marker_at(t.text, i, &kind)) {
+      i += kMarkerBytes;
+      if (k >= t.codes.size()) continue;
+      const InlineCode& c = t.codes[k++];
+      std::string id = std::to_string(c.id);
+      switch (c.kind) {
+        case InlineCode::Kind::kOpening: out += c.isolated ? "{" + id + ">}" : "{" + id + "}"; break;
+        case InlineCode::Kind::kClosing: out += c.isolated ? "{<" + id + "}" : "{/" + id + "}"; break;
+        case InlineCode::Kind::kPlaceholder: out += "{" + id + "/}"; break;
+      }
+      continue;
+    }
+    out += t.text[i++];
+  }
+  return out;
+}
+
+void append_text(InlineText& t, std::string_view text) { t.text.append(text); }
+
+void append_code(InlineText& t, InlineCode code) {
+  t.text.append(marker_for(code.kind));
+  t.codes.push_back(std::move(code));
+}
+
+std::string check_codes(const InlineText& t) {
+  std::size_t markers = 0;
+  std::vector<const InlineCode*> order;
+  InlineCode::Kind kind;
+  for (std::size_t i = 0; i < t.text.size();) {
+    if (marker_at(t.text, i, &kind)) {
+      if (markers >= t.codes.size()) return "more code markers than codes";
+      if (t.codes[markers].kind != kind) return "code " + std::to_string(t.codes[markers].id) + " has the wrong marker";
+      order.push_back(&t.codes[markers]);
+      ++markers;
+      i += kMarkerBytes;
+    } else {
+      ++i;
+    }
+  }
+  if (markers != t.codes.size()) return "fewer code markers than codes";
+  std::vector<int> open;
+  std::map<int, int> seen_opening, seen_closing, seen_placeholder;
+  for (const InlineCode* c : order) {
+    if (c->kind == InlineCode::Kind::kPlaceholder) {
+      if (seen_placeholder[c->id]++) return "code " + std::to_string(c->id) + " appears twice";
+      continue;
+    }
+    if (c->kind == InlineCode::Kind::kOpening) {
+      if (seen_opening[c->id]++) return "code " + std::to_string(c->id) + " opens twice";
+      if (!c->isolated) open.push_back(c->id);
+      continue;
+    }
+    if (seen_closing[c->id]++) return "code " + std::to_string(c->id) + " closes twice";
+    if (c->isolated) continue;
+    if (open.empty() || open.back() != c->id) return "code " + std::to_string(c->id) + " closes out of order";
+    open.pop_back();
+  }
+  if (!open.empty()) return "code " + std::to_string(open.back()) + " is not closed";
+  return "";
+}
+
+}  // namespace dilmanc
