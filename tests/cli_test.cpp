@@ -75,3 +75,10 @@ TEST_CASE("errors are translated too") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("неизвестная команда") != std::string::npos);
 }
+
+TEST_CASE("an unknown --ui-lang is reported in the environment's language") {
+  auto r = run_cli({"--ui-lang=xx", "--help"}, "", {"LANG=ru_RU.UTF-8"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("«xx»") != std::string::npos);
+  CHECK(r.err.find("неизвестный язык интерфейса") != std::string::npos);
+}

@@ -103,8 +103,11 @@ int usage_error(const std::string& message, const std::string& hint) {
 int run(const std::vector<std::string>& args) {
   try {
     set_ui_language(select_ui_language(find_ui_lang(args)));
-  } catch (const Error& e) {
-    return usage_error(e.what(), tr("Try 'dilmanc --help'."));
+  } catch (const Error&) {
+    // Say so in the language the environment asks for.
+    set_ui_language(select_ui_language(std::nullopt));
+    return usage_error(trf("unknown interface language '{1}' (use az, en or ru)", *find_ui_lang(args)),
+                       tr("Try 'dilmanc --help'."));
   }
 
   // Global options come before the command name.

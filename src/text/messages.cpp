@@ -33,12 +33,9 @@ std::vector<std::string> catalog_dirs() {
   std::vector<std::string> dirs;
   if (const char* env = std::getenv("DILMANC_LOCALEDIR"); env && *env) dirs.emplace_back(env);
   if (auto dir = executable_dir(); !dir.empty()) {
-    dirs.push_back((dir / "share" / "locale").string());         // the build tree
+    dirs.push_back((dir / "share" / "locale").string());         // the build tree (bin == build)
     dirs.push_back((dir / ".." / "share" / "locale").string());  // an installed prefix
   }
-#ifdef DILMANC_BUILD_LOCALEDIR
-  dirs.emplace_back(DILMANC_BUILD_LOCALEDIR);
-#endif
 #ifdef DILMANC_INSTALL_LOCALEDIR
   dirs.emplace_back(DILMANC_INSTALL_LOCALEDIR);
 #endif
