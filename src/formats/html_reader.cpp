@@ -1,0 +1,751 @@
+// Reading HTML into a Document.
+//
+// libxml2's HTML parser does the parsing (recovery, implied elements, character
+// references) and reports SAX events; each event is tied to the bytes it consumed through
+// the parser's input position, so the skeleton keeps the original bytes and a page read and
+// written back without translation is identical. See docs/document-model.md.
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+#include <unicode/uchar.h>
+#include <unicode/ucnv.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "dilmanc/error.h"
+#include "dilmanc/messages.h"
+#include "dilmanc/text.h"
+#include "formats/format_parts.h"
+
+namespace dilmanc::formats {
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+enum class ElementClass { kContainer, kBlock, kInline, kSkip };
+
+const std::map<std::string, BlockKind, std::less<>>& block_elements() {
+  static const std::map<std::string, BlockKind, std::less<>> m = {
+      {"title", BlockKind::kTitle},       {"h1", BlockKind::kHeading},          {"h2", BlockKind::kHeading},
+      {"h3", BlockKind::kHeading},        {"h4", BlockKind::kHeading},          {"h5", BlockKind::kHeading},
+      {"h6", BlockKind::kHeading},        {"p", BlockKind::kParagraph},         {"li", BlockKind::kListItem},
+      {"td", BlockKind::kTableCell},      {"th", BlockKind::kTableCell},        {"caption", BlockKind::kCaption},
+      {"figcaption", BlockKind::kCaption}, {"blockquote", BlockKind::kQuote},   {"dt", BlockKind::kTerm},
+      {"dd", BlockKind::kDefinition},     {"label", BlockKind::kLabel},         {"button", BlockKind::kLabel},
+      {"option", BlockKind::kLabel},      {"legend", BlockKind::kLabel},        {"summary", BlockKind::kLabel},
+      {"address", BlockKind::kParagraph},
+  };
+  return m;
+}
+
+bool is_inline_element(std::string_view name) {
+  static const std::set<std::string, std::less<>> s = {
+      "a",   "abbr", "acronym", "b",    "bdi",  "bdo",    "big",  "br",    "cite", "code", "data",
+      "del", "dfn",  "em",      "font", "i",    "img",    "input", "ins",  "kbd",  "mark", "q",
+      "s",   "samp", "small",   "span", "strike", "strong", "sub", "sup",  "time", "tt",   "u",
+      "var", "wbr",  "nobr",
+  };
+  return s.count(name) > 0;
+}
+
+bool is_skipped_element(std::string_view name) {
+  static const std::set<std::string, std::less<>> s = {
+      "script", "style", "noscript", "template", "textarea", "svg", "math", "pre", "iframe", "object", "canvas",
+  };
+  return s.count(name) > 0;
+}
+
+bool is_void_element(std::string_view name) {
+  static const std::set<std::string, std::less<>> s = {
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+  };
+  return s.count(name) > 0;
+}
+
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' || c == '.';
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// True when the text has a letter or a digit: only such text is worth translating.
+bool has_word_character(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    UChar32 c;
+    U8_NEXT(text.data(), i, text.size(), c);
+    if (c >= 0 && u_isalnum(c)) return true;
+  }
+  return false;
+}
+
+bool is_all_space(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), is_ascii_space);
+}
+
+// One piece of a block's content in document order: text or an inline code.
+struct Item {
+  enum class Kind { kText, kOpening, kClosing, kPlaceholder };
+  Kind kind = Kind::kText;
+  std::size_t begin = 0, end = 0;  // raw byte range
+  std::string text;                // decoded text (kText)
+  std::string name;                // element (codes)
+  int pair = 0;                    // pairs an opening with its closing
+  int tag = -1;                    // index into Document::tags
+};
+
+struct OpenElement {
+  std::string name;
+  ElementClass cls = ElementClass::kContainer;
+  bool untranslatable = false;       // inside script, translate="no"...
+  std::size_t skip_begin = std::string::npos;  // a skipped subtree inside a block: its start
+  int block_serial = -1;             // inline: the block its opening went to
+  int pair = 0;
+};
+
+struct PendingBlock {
+  Block block;
+  std::size_t position = 0;  // raw offset, for document order
+};
+
+class HtmlReader {
+ public:
+  HtmlReader(std::string_view bytes, const std::string& source_name) : bytes_(bytes), source_(source_name) {}
+
+  Document read() {
+    doc_.format = Format::kHtml;
+    doc_.source_name = source_;
+    std::size_t start = bytes_.substr(0, 3) == kByteOrderMark ? 3 : 0;
+    base_ = start;
+    pos_ = start;
+
+    htmlParserCtxtPtr raw_ctxt =
+        htmlCreateMemoryParserCtxt(bytes_.data() + start, static_cast<int>(bytes_.size() - start));
+    if (!raw_ctxt) ThrowInput(tr("the HTML parser could not start"), where(0));
+    std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> ctxt(raw_ctxt, htmlFreeParserCtxt);
+    ctxt_ = ctxt.get();
+    htmlCtxtUseOptions(ctxt_, HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC);
+    xmlSwitchEncoding(ctxt_, XML_CHAR_ENCODING_UTF8);
+    xmlSAXHandler* sax = ctxt_->sax;
+    std::memset(sax, 0, sizeof(*sax));
+    sax->initialized = XML_SAX2_MAGIC;  // makes libxml2 report errors through serror
+    sax->startElement = &HtmlReader::on_start;
+    sax->endElement = &HtmlReader::on_end;
+    sax->characters = &HtmlReader::on_text;
+    sax->ignorableWhitespace = &HtmlReader::on_text;
+    sax->cdataBlock = &HtmlReader::on_cdata;
+    sax->comment = &HtmlReader::on_comment;
+    sax->processingInstruction = &HtmlReader::on_pi;
+    sax->serror = &HtmlReader::on_error;
+    ctxt_->userData = this;
+    htmlParseDocument(ctxt_);
+    if (ctxt_->myDoc) {
+      xmlFreeDoc(ctxt_->myDoc);
+      ctxt_->myDoc = nullptr;
+    }
+    flush(pos_);
+    finish();
+    return std::move(doc_);
+  }
+
+ private:
+  // --- positions ---------------------------------------------------------------------
+  std::size_t now() const {
+    const xmlParserInputPtr in = ctxt_->input;
+    return base_ + static_cast<std::size_t>(in->consumed) + static_cast<std::size_t>(in->cur - in->base);
+  }
+
+  Error::Location where(std::size_t offset) const {
+    Error::Location loc;
+    loc.file = source_;
+    loc.line = line_at(bytes_, offset);
+    loc.offset = static_cast<std::int64_t>(offset);
+    return loc;
+  }
+
+  // The last occurrence of `prefix` (ASCII, any case) in [from, to) followed by a
+  // character that cannot continue a tag name.
+  std::size_t find_tag(std::string_view prefix, std::size_t from, std::size_t to) const {
+    to = std::min(to, bytes_.size());
+    if (to < from + prefix.size()) return std::string::npos;
+    for (std::size_t i = to - prefix.size() + 1; i-- > from;) {
+      if (!equals_ignoring_case(bytes_.substr(i, prefix.size()), prefix)) continue;
+      std::size_t after = i + prefix.size();
+      if (after < bytes_.size() && is_name_char(bytes_[after])) continue;
+      return i;
+    }
+    return std::string::npos;
+  }
+
+  // --- SAX callbacks -----------------------------------------------------------------
+  static void on_start(void* self, const xmlChar* name, const xmlChar** atts) {
+    static_cast<HtmlReader*>(self)->start_element(reinterpret_cast<const char*>(name), atts);
+  }
+  static void on_end(void* self, const xmlChar* name) {
+    static_cast<HtmlReader*>(self)->end_element(reinterpret_cast<const char*>(name));
+  }
+  static void on_text(void* self, const xmlChar* ch, int len) {
+    static_cast<HtmlReader*>(self)->text(std::string_view(reinterpret_cast<const char*>(ch), static_cast<std::size_t>(len)));
+  }
+  static void on_cdata(void* self, const xmlChar*, int) { static_cast<HtmlReader*>(self)->other("cdata"); }
+  static void on_comment(void* self, const xmlChar*) { static_cast<HtmlReader*>(self)->other("comment"); }
+  static void on_pi(void* self, const xmlChar*, const xmlChar*) { static_cast<HtmlReader*>(self)->other("pi"); }
+  static void on_error(void* self, xmlErrorPtr error) { static_cast<HtmlReader*>(self)->problem(error); }
+
+  void problem(xmlErrorPtr error) {
+    if (!error || error->code == XML_HTML_UNKNOWN_TAG) return;  // HTML5 elements libxml2 does not know
+    std::string message = error->message ? error->message : "";
+    while (!message.empty() && is_ascii_space(message.back())) message.pop_back();
+    Error::Location loc;
+    loc.file = source_;
+    loc.line = error->line;
+    loc.column = error->int2;
+    doc_.warnings.push_back(Error::Describe(trf("HTML problem, read as a browser would: {1}", message), loc));
+  }
+
+  // A charset the page declares; parse_html converts the page when it is not UTF-8.
+  void note_charset(const std::vector<std::pair<std::string, std::optional<std::string>>>& attributes) {
+    bool content_type = false;
+    std::optional<std::string> content;
+    for (const auto& [k, v] : attributes) {
+      if (!v) continue;
+      if (k == "charset") doc_.encoding = *v;
+      if (k == "http-equiv" && equals_ignoring_case(*v, "content-type")) content_type = true;
+      if (k == "content") content = *v;
+    }
+    if (!content_type || !content) return;
+    std::string lower = *content;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::size_t at = lower.find("charset=");
+    if (at == std::string::npos) return;
+    std::string charset = content->substr(at + 8);
+    charset.erase(std::find_if(charset.begin(), charset.end(), [](char c) { return c == ';' || is_ascii_space(c) || c == '"'; }),
+                  charset.end());
+    doc_.encoding = charset;
+  }
+
+  bool untranslatable() const { return !stack_.empty() && stack_.back().untranslatable; }
+
+  void start_element(const char* name_chars, const xmlChar** atts) {
+    std::string name = name_chars;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::size_t current = now();
+    std::size_t tag_begin = find_tag("<" + name, pos_, current + 1);
+    std::size_t tag_end;
+    if (tag_begin == std::string::npos) {  // implied by the parser: no bytes
+      tag_begin = tag_end = pos_;
+    } else {
+      std::size_t close = bytes_.find('>', std::max(current, tag_begin));
+      tag_end = close == std::string::npos ? std::max(current, tag_begin) : close + 1;
+      pos_ = tag_end;
+    }
+    bool real = tag_end > tag_begin;
+
+    std::vector<std::pair<std::string, std::optional<std::string>>> attributes;
+    for (const xmlChar** a = atts; a && a[0]; a += 2) {
+      std::string attr = reinterpret_cast<const char*>(a[0]);
+      std::transform(attr.begin(), attr.end(), attr.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (a[1])
+        attributes.emplace_back(attr, std::string(reinterpret_cast<const char*>(a[1])));
+      else
+        attributes.emplace_back(attr, std::nullopt);
+    }
+    auto attribute = [&](std::string_view key) -> const std::optional<std::string>* {
+      for (const auto& [k, v] : attributes)
+        if (k == key) return &v;
+      return nullptr;
+    };
+
+    OpenElement element;
+    element.name = name;
+    if (untranslatable()) {
+      element.untranslatable = true;
+      element.cls = ElementClass::kSkip;
+      stack_.push_back(element);
+      return;
+    }
+
+    bool no_translate = false;
+    if (auto t = attribute("translate"); t && *t && equals_ignoring_case(**t, "no")) no_translate = true;
+    if (auto c = attribute("class"); c && *c) {
+      std::string_view classes = **c;
+      for (std::size_t i = 0; i < classes.size();) {
+        while (i < classes.size() && is_ascii_space(classes[i])) ++i;
+        std::size_t j = i;
+        while (j < classes.size() && !is_ascii_space(classes[j])) ++j;
+        if (classes.substr(i, j - i) == "notranslate") no_translate = true;
+        i = j;
+      }
+    }
+    if (no_translate || is_skipped_element(name) || (name == "code" && !block_active_)) {
+      element.cls = ElementClass::kSkip;
+    } else if (block_elements().count(name)) {
+      element.cls = ElementClass::kBlock;
+    } else if (is_inline_element(name)) {
+      element.cls = ElementClass::kInline;
+    }
+
+    if (name == "meta") note_charset(attributes);
+    if (name == "html" && real) {
+      for (const auto& [k, v] : attributes)
+        if (k == "lang" && v) doc_.language = doc_.original_language = *v;
+    }
+
+    // A tag the writer may rebuild: the root, and tags with translatable attributes
+    // (those are not translated in a skipped subtree).
+    int tag = -1;
+    if (real && (name == "html" || element.cls != ElementClass::kSkip)) tag = record_tag(name, attributes, tag_begin, tag_end);
+
+    switch (element.cls) {
+      case ElementClass::kSkip:
+        element.untranslatable = true;
+        if (block_active_) element.skip_begin = tag_begin;
+        else emit_tag(tag, tag_begin, tag_end);
+        break;
+      case ElementClass::kBlock:
+        flush(tag_begin);
+        emit_tag(tag, tag_begin, tag_end);
+        begin_block(kind_for(name), name, tag_end, stack_.size());
+        break;
+      case ElementClass::kInline: {
+        if (!block_active_) begin_anonymous_block(tag_begin);
+        Item item;
+        item.begin = tag_begin;
+        item.end = tag_end;
+        item.name = name;
+        item.tag = tag;
+        if (is_void_element(name)) {
+          item.kind = Item::Kind::kPlaceholder;
+        } else {
+          item.kind = Item::Kind::kOpening;
+          item.pair = element.pair = ++pair_counter_;
+          element.block_serial = block_serial_;
+        }
+        items_.push_back(std::move(item));
+        break;
+      }
+      case ElementClass::kContainer:
+        flush(tag_begin);
+        emit_tag(tag, tag_begin, tag_end);
+        break;
+    }
+    stack_.push_back(element);
+  }
+
+  void end_element(const char* name_chars) {
+    std::string name = name_chars;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::size_t current = now();
+    std::size_t tag_begin = find_tag("</" + name, pos_, current);
+    std::size_t tag_end = pos_;
+    if (tag_begin != std::string::npos) {
+      std::size_t close = bytes_.find('>', tag_begin);
+      if (close != std::string::npos && close < current) tag_end = close + 1;
+      else tag_begin = std::string::npos;
+    }
+    if (tag_begin == std::string::npos) tag_begin = tag_end = pos_;  // implied: no bytes
+    pos_ = tag_end;
+
+    // libxml2 ends elements innermost first; find ours.
+    std::size_t index = stack_.size();
+    while (index > 0 && stack_[index - 1].name != name) --index;
+    if (index == 0) return;
+    OpenElement element = stack_[index - 1];
+    stack_.resize(index - 1);
+
+    switch (element.cls) {
+      case ElementClass::kSkip:
+        if (element.skip_begin != std::string::npos && block_active_) {
+          Item item;
+          item.kind = Item::Kind::kPlaceholder;
+          item.begin = element.skip_begin;
+          item.end = tag_end;
+          item.name = name;
+          items_.push_back(std::move(item));
+        }
+        break;
+      case ElementClass::kBlock:
+      case ElementClass::kContainer:
+        flush(tag_begin);
+        break;
+      case ElementClass::kInline:
+        if (is_void_element(name) || !block_active_) break;
+        {
+          Item item;
+          item.kind = Item::Kind::kClosing;
+          item.begin = tag_begin;
+          item.end = tag_end;
+          item.name = name;
+          item.pair = element.block_serial == block_serial_ ? element.pair : ++pair_counter_;
+          items_.push_back(std::move(item));
+        }
+        break;
+    }
+  }
+
+  void text(std::string_view decoded) {
+    std::size_t begin = pos_;
+    std::size_t end = std::max(now(), pos_);
+    pos_ = end;
+    if (untranslatable()) return;
+    if (!block_active_) {
+      if (is_all_space(decoded)) return;
+      begin_anonymous_block(begin);
+    }
+    if (!items_.empty() && items_.back().kind == Item::Kind::kText && items_.back().end == begin) {
+      items_.back().text += decoded;
+      items_.back().end = end;
+      return;
+    }
+    Item item;
+    item.kind = Item::Kind::kText;
+    item.begin = begin;
+    item.end = end;
+    item.text = std::string(decoded);
+    items_.push_back(std::move(item));
+  }
+
+  // Comments, processing instructions, CDATA: placeholders inside a block, skeleton outside.
+  void other(const char* what) {
+    std::size_t begin = pos_;
+    std::size_t end = std::max(now(), pos_);
+    pos_ = end;
+    if (untranslatable() || !block_active_ || end == begin) return;
+    Item item;
+    item.kind = Item::Kind::kPlaceholder;
+    item.begin = begin;
+    item.end = end;
+    item.name = what;
+    items_.push_back(std::move(item));
+  }
+
+  // --- blocks ------------------------------------------------------------------------
+  BlockKind kind_for(const std::string& name) const {
+    BlockKind kind = BlockKind::kText;
+    if (auto it = block_elements().find(name); it != block_elements().end()) kind = it->second;
+    if (kind == BlockKind::kParagraph || kind == BlockKind::kListItem || kind == BlockKind::kText) {
+      for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+        if (it->name == "footer") return BlockKind::kFooter;
+        if (it->name == "nav") return BlockKind::kNavigation;
+      }
+    }
+    return kind;
+  }
+
+  void begin_block(BlockKind kind, const std::string& element, std::size_t content_begin, std::size_t depth) {
+    block_active_ = true;
+    ++block_serial_;
+    block_kind_ = kind;
+    block_element_ = element;
+    block_begin_ = content_begin;
+    (void)depth;
+    items_.clear();
+  }
+
+  // Text or an inline element outside any block element: a block of its own, named after
+  // the nearest block element around it (the rest of an li after a nested list) or the
+  // container.
+  void begin_anonymous_block(std::size_t begin) {
+    std::string element = stack_.empty() ? "body" : stack_.back().name;
+    BlockKind kind = kind_for("");
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+      if (it->cls == ElementClass::kBlock) {
+        element = it->name;
+        kind = kind_for(it->name);
+        break;
+      }
+    }
+    begin_block(kind, element, begin, stack_.size());
+  }
+
+  int record_tag(const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& attributes,
+                 std::size_t begin, std::size_t end) {
+    SkeletonTag tag;
+    tag.raw = std::string(bytes_.substr(begin, end - begin));
+    tag.name = name;
+    tag.attributes = attributes;
+    tag.attribute_blocks.assign(attributes.size(), -1);
+    tag.self_closing = tag.raw.size() >= 2 && tag.raw.compare(tag.raw.size() - 2, 2, "/>") == 0;
+    bool any = false;
+    std::string meta_key;
+    if (name == "meta") {
+      for (const auto& [k, v] : attributes)
+        if ((k == "name" || k == "property") && v) meta_key = *v;
+      std::transform(meta_key.begin(), meta_key.end(), meta_key.begin(), [](unsigned char c) { return std::tolower(c); });
+    }
+    for (std::size_t i = 0; i < attributes.size(); ++i) {
+      const auto& [k, v] = attributes[i];
+      if (!v || !has_word_character(*v)) continue;
+      BlockKind kind;
+      std::string element;
+      if (k == "alt") kind = BlockKind::kAltText;
+      else if (k == "title") kind = BlockKind::kTooltip;
+      else if (k == "placeholder") kind = BlockKind::kPlaceholderText;
+      else if (k == "aria-label") kind = BlockKind::kAriaLabel;
+      else if (k == "content" && name == "meta" && (meta_key == "description" || meta_key == "og:description"))
+        kind = BlockKind::kMetaDescription;
+      else if (k == "content" && name == "meta" && meta_key == "og:title")
+        kind = BlockKind::kMetaTitle;
+      else
+        continue;
+      element = name == "meta" ? "meta@" + meta_key : name + "@" + k;
+      PendingBlock pending;
+      pending.position = begin;
+      pending.block.kind = kind;
+      pending.block.element = element;
+      pending.block.line = line_at(bytes_, begin);
+      pending.block.source.text = *v;
+      tag.attribute_blocks[i] = static_cast<int>(pending_.size());  // remapped in finish()
+      pending_.push_back(std::move(pending));
+      any = true;
+    }
+    if (!any && name != "html") return -1;
+    doc_.tags.push_back(std::move(tag));
+    if (name == "html") doc_.html_tag = static_cast<int>(doc_.tags.size() - 1);
+    return static_cast<int>(doc_.tags.size() - 1);
+  }
+
+  void literal_until(std::size_t offset) {
+    if (offset <= literal_from_) return;
+    doc_.skeleton.push_back({SkeletonPart::Kind::kLiteral, std::string(bytes_.substr(literal_from_, offset - literal_from_)), 0});
+    literal_from_ = offset;
+  }
+
+  void emit_tag(int tag, std::size_t begin, std::size_t end) {
+    if (tag < 0) return;
+    literal_until(begin);
+    doc_.skeleton.push_back({SkeletonPart::Kind::kTag, {}, static_cast<std::size_t>(tag)});
+    literal_from_ = end;
+  }
+
+  // Items of the block that go to the skeleton: literal bytes, or tags that may be rebuilt.
+  void to_skeleton(const std::vector<Item>& items, std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i)
+      if (items[i].tag >= 0) emit_tag(items[i].tag, items[i].begin, items[i].end);
+  }
+
+  // Ends the current block at raw offset `end`: whitespace and codes that do not belong
+  // to its text (unpaired at its edges, standalone at its edges) go to the skeleton.
+  void flush(std::size_t end) {
+    if (!block_active_) return;
+    block_active_ = false;
+    std::vector<Item> items = std::move(items_);
+    items_.clear();
+
+    std::map<int, int> pair_count;
+    for (const Item& it : items)
+      if (it.kind == Item::Kind::kOpening || it.kind == Item::Kind::kClosing) pair_count[it.pair]++;
+    auto paired = [&](const Item& it) { return pair_count[it.pair] == 2; };
+    auto edge_junk = [&](const Item& it) {
+      if (it.kind == Item::Kind::kText) return is_all_space(it.text);
+      return it.kind == Item::Kind::kPlaceholder || !paired(it);
+    };
+    std::size_t first = 0, last = items.size();
+    auto recount = [&] {
+      pair_count.clear();
+      for (std::size_t i = first; i < last; ++i)
+        if (items[i].kind == Item::Kind::kOpening || items[i].kind == Item::Kind::kClosing) pair_count[items[i].pair]++;
+    };
+    for (bool changed = true; changed;) {
+      changed = false;
+      while (first < last && edge_junk(items[first])) ++first, changed = true;
+      while (last > first && edge_junk(items[last - 1])) --last, changed = true;
+      if (changed) recount();
+    }
+    bool has_text = false;
+    for (std::size_t i = first; i < last; ++i)
+      if (items[i].kind == Item::Kind::kText && has_word_character(items[i].text)) has_text = true;
+    if (!has_text) {
+      to_skeleton(items, 0, items.size());
+      (void)end;
+      return;
+    }
+
+    to_skeleton(items, 0, first);
+    // Leading and trailing whitespace of the edge texts stays outside the block.
+    std::size_t begin_raw = items[first].begin, end_raw = items[last - 1].end;
+    if (items[first].kind == Item::Kind::kText)
+      while (begin_raw < end_raw && is_ascii_space(bytes_[begin_raw])) ++begin_raw;
+    if (items[last - 1].kind == Item::Kind::kText)
+      while (end_raw > begin_raw && is_ascii_space(bytes_[end_raw - 1])) --end_raw;
+
+    PendingBlock pending;
+    pending.position = begin_raw;
+    Block& block = pending.block;
+    block.kind = block_kind_;
+    block.element = block_element_;
+    block.line = line_at(bytes_, begin_raw);
+    block.raw = std::string(bytes_.substr(begin_raw, end_raw - begin_raw));
+    std::map<int, int> ids;  // pair -> code id
+    int next_id = 1;
+    bool pending_space = false;
+    for (std::size_t i = first; i < last; ++i) {
+      const Item& it = items[i];
+      if (it.kind == Item::Kind::kText) {
+        // Runs of HTML whitespace show as one space: store them so.
+        for (char c : it.text) {
+          if (is_ascii_space(c)) {
+            pending_space = true;
+            continue;
+          }
+          if (pending_space && !block.source.text.empty()) block.source.text += ' ';
+          pending_space = false;
+          block.source.text += c;
+        }
+        continue;
+      }
+      if (pending_space && !block.source.text.empty()) block.source.text += ' ';
+      pending_space = false;
+      InlineCode code;
+      code.name = it.name;
+      code.original = std::string(bytes_.substr(it.begin, it.end - it.begin));
+      if (it.kind == Item::Kind::kPlaceholder) {
+        code.kind = InlineCode::Kind::kPlaceholder;
+        code.id = next_id++;
+      } else if (it.kind == Item::Kind::kOpening) {
+        code.kind = InlineCode::Kind::kOpening;
+        code.id = ids[it.pair] = next_id++;
+        code.isolated = !paired(it);
+      } else {
+        code.kind = InlineCode::Kind::kClosing;
+        code.isolated = !paired(it);
+        code.id = code.isolated ? next_id++ : ids[it.pair];
+        // An end tag the parser implied has no bytes; a rendered translation writes one.
+        if (code.original.empty()) code.original = "</" + it.name + ">";
+      }
+      append_code(block.source, std::move(code));
+      block.code_tags.push_back(it.tag);
+    }
+    literal_until(begin_raw);
+    doc_.skeleton.push_back({SkeletonPart::Kind::kBlock, {}, pending_.size()});
+    pending_.push_back(std::move(pending));
+    literal_from_ = end_raw;
+    to_skeleton(items, last, items.size());
+  }
+
+  // Blocks in document order, with their ids; skeleton and tags point at the new order.
+  void finish() {
+    literal_until(bytes_.size());
+    std::vector<std::size_t> order(pending_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return pending_[a].position < pending_[b].position; });
+    std::vector<std::size_t> new_index(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) new_index[order[i]] = i;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      Block block = std::move(pending_[order[i]].block);
+      block.id = block_id(i);
+      doc_.blocks.push_back(std::move(block));
+    }
+    for (SkeletonPart& part : doc_.skeleton)
+      if (part.kind == SkeletonPart::Kind::kBlock) part.index = new_index[part.index];
+    for (SkeletonTag& tag : doc_.tags)
+      for (int& b : tag.attribute_blocks)
+        if (b >= 0) b = static_cast<int>(new_index[static_cast<std::size_t>(b)]);
+    // Merge adjacent literals left by the walk.
+    std::vector<SkeletonPart> merged;
+    for (SkeletonPart& part : doc_.skeleton) {
+      if (part.kind == SkeletonPart::Kind::kLiteral && !merged.empty() &&
+          merged.back().kind == SkeletonPart::Kind::kLiteral) {
+        merged.back().bytes += part.bytes;
+        continue;
+      }
+      merged.push_back(std::move(part));
+    }
+    doc_.skeleton = std::move(merged);
+  }
+
+  std::string_view bytes_;
+  std::string source_;
+  Document doc_;
+  htmlParserCtxtPtr ctxt_ = nullptr;
+  std::size_t base_ = 0;          // bytes before what libxml2 sees (a byte-order mark)
+  std::size_t pos_ = 0;           // input consumed by the events so far
+  std::size_t literal_from_ = 0;  // start of the skeleton bytes not yet emitted
+  std::vector<OpenElement> stack_;
+  std::vector<PendingBlock> pending_;
+
+  bool block_active_ = false;
+  int block_serial_ = 0;
+  int pair_counter_ = 0;
+  BlockKind block_kind_ = BlockKind::kText;
+  std::string block_element_;
+  std::size_t block_begin_ = 0;
+  std::vector<Item> items_;
+};
+
+// The charset the page declares, as libxml2 finds it (meta charset or http-equiv).
+std::string declared_charset(std::string_view bytes) {
+  htmlDocPtr doc = htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr,
+                                  HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+  if (!doc) return "";
+  std::string charset = doc->encoding ? reinterpret_cast<const char*>(doc->encoding) : "";
+  xmlFreeDoc(doc);
+  return charset;
+}
+
+bool is_utf8_name(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name == "utf-8" || name == "utf8";
+}
+
+// Converts a page in a declared legacy charset to UTF-8 with ICU.
+std::string charset_to_utf8(std::string_view bytes, const std::string& charset, const std::string& source) {
+  Error::Location loc;
+  loc.file = source;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, void (*)(UConverter*)> conv(ucnv_open(charset.c_str(), &status), ucnv_close);
+  if (U_FAILURE(status)) ThrowInput(trf("the page declares the unknown charset '{1}'", charset), loc);
+  ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  icu::UnicodeString text(bytes.data(), static_cast<int32_t>(bytes.size()), conv.get(), status);
+  if (U_FAILURE(status)) ThrowInput(trf("the bytes are not valid in the declared charset '{1}'", charset), loc);
+  return to_utf8(text);
+}
+
+}  // namespace
+
+Document parse_html(std::string_view bytes, const std::string& source_name) {
+  reject_binary(bytes, source_name);
+  std::string converted;
+  std::string encoding;
+  if (find_invalid_utf8(bytes)) {
+    std::string charset = declared_charset(bytes);
+    if (charset.empty() || is_utf8_name(charset)) {
+      auto bad = find_invalid_utf8(bytes);
+      Error::Location loc;
+      loc.file = source_name;
+      loc.offset = static_cast<std::int64_t>(*bad);
+      loc.line = line_at(bytes, *bad);
+      ThrowInput(trf("the page is not UTF-8 (invalid byte at offset {1}) and declares no other charset",
+                     std::to_string(*bad)),
+                 loc);
+    }
+    converted = charset_to_utf8(bytes, charset, source_name);
+    encoding = charset;
+    bytes = converted;
+  }
+  reject_markers(bytes, source_name);
+  Document doc = HtmlReader(bytes, source_name).read();
+  if (encoding.empty() && !doc.encoding.empty() && !is_utf8_name(doc.encoding)) {
+    // Valid UTF-8 (often plain ASCII) that declares a legacy charset: read it as the
+    // declaration says, as a browser does.
+    encoding = doc.encoding;
+    converted = charset_to_utf8(bytes, encoding, source_name);
+    reject_markers(converted, source_name);
+    doc = HtmlReader(converted, source_name).read();
+  }
+  doc.encoding = encoding;
+  return doc;
+}
+
+}  // namespace dilmanc::formats
