@@ -58,4 +58,8 @@ class Segmenter {
   std::unique_ptr<Impl> impl_;
 };
 
+// A sentence as one line of text, the way `dilmanc segment` prints it: each line break,
+// together with the spaces and tabs around it, becomes a single space. Other text is kept.
+std::string sentence_as_line(std::string_view sentence);
+
 }  // namespace dilmanc

@@ -1,0 +1,19 @@
+// Rewrites an ICU regular expression so that ICU accepts it inside a look-behind.
+//
+// SRX rules test the text that ends at a candidate break with <beforebreak>. ICU can test
+// that in place, without scanning the whole paragraph, as a look-behind (?<=...), but only
+// for patterns of bounded length. Unbounded quantifiers (*, +, {n,}) are therefore capped at
+// `limit` repetitions; a rule then sees at most that much of a repeated item before the
+// position, which is how other SRX engines (loomchild's segment, for one) apply such rules.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace dilmanc::segment_detail {
+
+// Returns `pattern` with *, + and {n,} replaced by {0,limit}, {1,limit} and {n,limit};
+// lazy and possessive suffixes, escapes, \Q...\E quotes and [...] sets are kept as they are.
+std::string bound_quantifiers(std::string_view pattern, int limit);
+
+}  // namespace dilmanc::segment_detail

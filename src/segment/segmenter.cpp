@@ -1,0 +1,329 @@
+#include "dilmanc/segmenter.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/regex.h>
+#include <unicode/uchar.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "dilmanc/error.h"
+#include "dilmanc/messages.h"
+#include "dilmanc/srx.h"
+#include "dilmanc/text.h"
+#include "segment/bounded_regex.h"
+#include "segment/embedded_rules.h"
+
+namespace dilmanc {
+namespace {
+
+// How far back an unbounded quantifier in <beforebreak> may reach (see bounded_regex.h).
+constexpr int kLookBehindLimit = 32;
+// The window searched for <beforebreak> when ICU cannot use it as a look-behind at all.
+constexpr int32_t kFallbackWindow = 96;
+
+using Matcher = std::unique_ptr<icu::RegexMatcher>;
+
+Matcher compile(const std::string& pattern, UErrorCode& status) {
+  Matcher m(new icu::RegexMatcher(to_unicode(pattern), 0, status));
+  if (U_FAILURE(status)) return nullptr;
+  return m;
+}
+
+bool is_space(UChar c) { return u_isUWhiteSpace(c); }
+
+bool is_line_break(UChar c) {
+  return c == u'\n' || c == u'\r' || c == u'\v' || c == u'\f' || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+}  // namespace
+
+// One SRX rule, ready to test at any position of the current paragraph.
+struct CompiledRule {
+  bool is_break = true;
+  std::int64_t line = 0;
+  // (?=after)(?<=before): tests the whole rule in place with one anchored match. The
+  // after-part comes first because it is a single cheap attempt that rejects most rules.
+  Matcher test;
+  // When ICU refuses <beforebreak> as a look-behind: after-part and a windowed search.
+  Matcher after;
+  Matcher before_in_window;  // (?:before)\z over [position - kFallbackWindow, position)
+  // Break rules only: finds where the rule may apply (starts of <afterbreak> matches, or
+  // ends of <beforebreak> matches when the rule has no after-part).
+  Matcher finder;
+  bool finder_is_before = true;
+
+  bool matches_at(int32_t position) {
+    UErrorCode status = U_ZERO_ERROR;
+    if (test) return test->lookingAt(position, status) && U_SUCCESS(status);
+    if (after && !(after->lookingAt(position, status) && U_SUCCESS(status))) return false;
+    if (!before_in_window) return true;
+    before_in_window->region(std::max<int32_t>(0, position - kFallbackWindow), position, status);
+    return before_in_window->find(status) && U_SUCCESS(status);
+  }
+};
+
+struct Segmenter::Impl {
+  std::string lang;
+  SegmenterOptions options;
+  std::unique_ptr<icu::BreakIterator> sentences;
+  std::vector<CompiledRule> rules;
+  std::vector<std::size_t> break_rules;  // indexes into rules
+  // Work state of split(): one paragraph in UTF-16 and its UTF-8 offsets.
+  icu::UnicodeString text;
+  std::vector<std::size_t> byte_offset;
+
+  Impl(std::string_view language, SegmenterOptions opts, const std::vector<SrxRule>& srx_rules,
+       const std::string& source);
+  // Points every matcher and the break iterator at `text` after it changed.
+  void load();
+  // 1 break, 0 no break, -1 no rule applies
+  int decide(int32_t position);
+};
+
+Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
+                      const std::vector<SrxRule>& srx_rules, const std::string& source)
+    : lang(language), options(opts) {
+  UErrorCode status = U_ZERO_ERROR;
+  sentences.reset(icu::BreakIterator::createSentenceInstance(icu::Locale(primary_language(lang).c_str()), status));
+  if (U_FAILURE(status) || !sentences) throw std::runtime_error("ICU sentence break rules are missing");
+
+  for (const SrxRule& r : srx_rules) {
+    CompiledRule rule;
+    rule.is_break = r.is_break;
+    rule.line = r.line;
+    auto invalid = [&](const std::string& pattern, UErrorCode code) {
+      Error::Location where;
+      where.file = source;
+      where.line = r.line;
+      ThrowInput(trf("invalid regular expression \"{1}\": {2}", pattern, u_errorName(code)), where);
+    };
+    std::string combined;
+    if (!r.after.empty()) combined += "(?=" + r.after + ")";
+    if (!r.before.empty()) combined += "(?<=" + segment_detail::bound_quantifiers(r.before, kLookBehindLimit) + ")";
+    status = U_ZERO_ERROR;
+    rule.test = compile(combined, status);
+    if (!rule.test) {
+      if (!r.after.empty()) {
+        status = U_ZERO_ERROR;
+        rule.after = compile(r.after, status);
+        if (!rule.after) invalid(r.after, status);
+      }
+      status = U_ZERO_ERROR;
+      rule.before_in_window = compile("(?:" + r.before + ")\\z", status);
+      if (!rule.before_in_window) invalid(r.before, status);
+      rule.before_in_window->useTransparentBounds(true);
+    }
+    if (rule.is_break && !(r.before.empty() && r.after.empty())) {
+      // The after-part, when there is one, finds every place where it starts; the before-part
+      // alone would miss places whose match overlaps an earlier, greedier one.
+      rule.finder_is_before = r.after.empty();
+      status = U_ZERO_ERROR;
+      const std::string& pattern = rule.finder_is_before ? r.before : r.after;
+      rule.finder = compile(pattern, status);
+      if (!rule.finder) invalid(pattern, status);
+      break_rules.push_back(rules.size());
+    }
+    rules.push_back(std::move(rule));
+  }
+}
+
+void Segmenter::Impl::load() {
+  for (auto& rule : rules) {
+    if (rule.test) rule.test->reset(text);
+    if (rule.after) rule.after->reset(text);
+    if (rule.before_in_window) rule.before_in_window->reset(text);
+    if (rule.finder) rule.finder->reset(text);
+  }
+  sentences->setText(text);
+}
+
+int Segmenter::Impl::decide(int32_t position) {
+  for (auto& rule : rules)
+    if (rule.matches_at(position)) return rule.is_break ? 1 : 0;
+  return -1;
+}
+
+namespace {
+
+// A place where a sentence may end: the whitespace run [end, next) between two sentences
+// (empty when they touch), and what proposed it.
+struct Candidate {
+  int32_t end = 0;
+  int32_t next = 0;
+  bool from_icu = false;
+  bool forced = false;  // a line break in line-break mode
+  std::vector<int32_t> inner;  // other positions inside the run that a break rule matched
+};
+
+}  // namespace
+
+Segmenter::Segmenter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Segmenter::Segmenter(Segmenter&&) noexcept = default;
+Segmenter& Segmenter::operator=(Segmenter&&) noexcept = default;
+Segmenter::~Segmenter() = default;
+
+Segmenter::Segmenter(std::string_view lang, SegmenterOptions options) {
+  const std::string primary = primary_language(lang);
+  const auto& embedded = segment_detail::embedded_rules();
+  const segment_detail::EmbeddedRules* own = nullptr;
+  const segment_detail::EmbeddedRules* generic = nullptr;
+  for (const auto& e : embedded) {
+    if (e.lang == primary) own = &e;
+    if (e.lang == "en") generic = &e;
+  }
+  // A language without a file of its own still gets the language-independent rule set
+  // ("Default", mapped by ".*") of the English file.
+  const auto* chosen = own ? own : generic;
+  std::vector<SrxRule> rules;
+  std::string source;
+  if (chosen) {
+    source = "locales/" + std::string(chosen->lang) + "/segment.srx";
+    rules = parse_srx(chosen->srx, source).rules_for(lang);
+  }
+  impl_ = std::make_unique<Impl>(lang, options, rules, source);
+}
+
+Segmenter Segmenter::FromSrxFile(const std::string& path, std::string_view lang, SegmenterOptions options) {
+  SrxDocument doc = read_srx_file(path);
+  return Segmenter(std::make_unique<Impl>(lang, options, doc.rules_for(lang), path));
+}
+
+const std::string& Segmenter::language() const { return impl_->lang; }
+
+std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
+  Impl& m = *impl_;
+  std::vector<SentenceSpan> spans;
+  if (paragraph.empty()) return spans;
+  if (paragraph.size() > static_cast<std::size_t>(INT32_MAX / 2))
+    ThrowInput(tr("the paragraph is too long to segment (over 1 GB)"));
+
+  // UTF-16 copy for ICU, remembering where each code unit came from.
+  icu::UnicodeString& work = m.text;
+  work.remove();
+  m.byte_offset.clear();
+  m.byte_offset.reserve(paragraph.size() + 1);
+  const auto* s = reinterpret_cast<const uint8_t*>(paragraph.data());
+  const int32_t length = static_cast<int32_t>(paragraph.size());
+  for (int32_t i = 0; i < length;) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) c = 0xFFFD;
+    // Outside line-break mode a line break is ordinary whitespace; ICU would end a
+    // sentence there, so it sees a space (same length, offsets unchanged).
+    if (!m.options.line_breaks_end_sentences && c < 0x10000 && is_line_break(static_cast<UChar>(c))) c = u' ';
+    work.append(c);
+    m.byte_offset.push_back(static_cast<std::size_t>(start));
+    if (c >= 0x10000) m.byte_offset.push_back(static_cast<std::size_t>(start));
+  }
+  m.byte_offset.push_back(paragraph.size());
+  m.load();
+  const icu::UnicodeString& t = m.text;
+  const int32_t n = t.length();
+
+  auto run_start = [&](int32_t x) {
+    while (x > 0 && is_space(t[x - 1])) --x;
+    return x;
+  };
+  auto run_end = [&](int32_t x) {
+    while (x < n && is_space(t[x])) ++x;
+    return x;
+  };
+
+  std::vector<Candidate> candidates;
+  auto propose = [&](int32_t x, bool from_icu, bool forced) {
+    Candidate c;
+    c.end = run_start(x);
+    c.next = run_end(x);
+    c.from_icu = from_icu;
+    c.forced = forced;
+    if (x != c.end && x != c.next) c.inner.push_back(x);
+    candidates.push_back(std::move(c));
+  };
+  for (int32_t b = m.sentences->next(); b != icu::BreakIterator::DONE; b = m.sentences->next())
+    if (b > 0 && b < n) propose(b, true, false);
+  if (m.options.line_breaks_end_sentences)
+    for (int32_t i = 0; i < n; ++i)
+      if (is_line_break(t[i])) propose(i, false, true);
+  for (std::size_t index : m.break_rules) {
+    CompiledRule& rule = m.rules[index];
+    UErrorCode status = U_ZERO_ERROR;
+    while (rule.finder->find(status) && U_SUCCESS(status)) {
+      int32_t x = rule.finder_is_before ? rule.finder->end(status) : rule.finder->start(status);
+      if (x > 0 && x < n) propose(x, false, false);
+    }
+  }
+
+  // One decision per whitespace run.
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.end < b.end; });
+  std::vector<std::pair<int32_t, int32_t>> breaks;  // (end of sentence, start of next)
+  for (std::size_t i = 0; i < candidates.size();) {
+    Candidate merged = candidates[i];
+    std::size_t j = i + 1;
+    for (; j < candidates.size() && candidates[j].end == merged.end; ++j) {
+      merged.from_icu = merged.from_icu || candidates[j].from_icu;
+      merged.forced = merged.forced || candidates[j].forced;
+      merged.inner.insert(merged.inner.end(), candidates[j].inner.begin(), candidates[j].inner.end());
+    }
+    i = j;
+    if (merged.end == 0 || merged.next == n) continue;  // only whitespace on one side
+    bool cut = merged.forced;
+    if (!cut) {
+      // An explicit break rule at any position of the run wins; else a no-break rule
+      // vetoes; else ICU's proposal stands.
+      std::vector<int32_t> positions{merged.end};
+      if (merged.next != merged.end) positions.push_back(merged.next);
+      positions.insert(positions.end(), merged.inner.begin(), merged.inner.end());
+      bool vetoed = false;
+      for (int32_t x : positions) {
+        int d = m.decide(x);
+        if (d == 1) {
+          cut = true;
+          break;
+        }
+        if (d == 0) vetoed = true;
+      }
+      if (!cut && !vetoed) cut = merged.from_icu;
+    }
+    if (cut) breaks.emplace_back(merged.end, merged.next);
+  }
+
+  int32_t start = run_end(0);
+  auto emit = [&](int32_t end) {
+    end = run_start(end);
+    if (end > start) spans.push_back({m.byte_offset[start], m.byte_offset[end]});
+  };
+  for (auto [end, next] : breaks) {
+    if (end < start) continue;
+    emit(end);
+    start = next;
+  }
+  emit(n);
+  return spans;
+}
+
+std::string sentence_as_line(std::string_view sentence) {
+  std::string out;
+  out.reserve(sentence.size());
+  for (std::size_t i = 0; i < sentence.size();) {
+    char c = sentence[i];
+    if (c == '\n' || c == '\r') {
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+      while (i < sentence.size() && (sentence[i] == '\n' || sentence[i] == '\r' || sentence[i] == ' ' ||
+                                     sentence[i] == '\t'))
+        ++i;
+      out += ' ';
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace dilmanc
