@@ -1,0 +1,91 @@
+// A small RAII layer over the SQLite C API, used only inside src/memory: a connection, a
+// prepared statement with typed binds and columns, and a transaction guard. Errors become
+// dilmanc::Error (kIo for the file system and locking, kInput for a file that is not a
+// memory) naming the database file.
+//
+// Not thread-safe: one Database and its statements belong to one thread at a time.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dilmanc::sql {
+
+class Database {
+ public:
+  // Opens (creating when `create` is set) the database at `path`. Throws Error(kIo).
+  Database(const std::string& path, bool create);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements without results. Throws Error(kIo).
+  void exec(const char* sql);
+  // Throws Error(kIo) naming the file with SQLite's message for `rc`.
+  [[noreturn]] void fail(int rc) const;
+
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+  std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(Database& db, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds are 1-based like SQLite's; text is copied (SQLITE_TRANSIENT).
+  Statement& bind(int i, std::int64_t v);
+  Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, std::string_view v);
+  Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Statement& bind_null(int i);
+  // Binds NULL for an empty string.
+  Statement& bind_text_or_null(int i, std::string_view v);
+  Statement& bind_optional(int i, const std::optional<std::int64_t>& v);
+
+  // Advances; true while a row is available. Throws Error(kIo).
+  bool step();
+  // Steps a statement that returns no rows, then resets it.
+  void run();
+  // Resets for reuse and clears the bindings.
+  void reset();
+
+  std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string text(int col) const;
+  std::optional<std::int64_t> optional_int64(int col) const;
+
+ private:
+  Database& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction (so concurrent writers queue on the busy timeout rather
+// than deadlock on a read-to-write upgrade); ROLLBACK on destruction unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool open_ = true;
+};
+
+}  // namespace dilmanc::sql

@@ -1,0 +1,638 @@
+#include "dilmanc/translation_memory.h"
+
+#include <unicode/locid.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+#include "dilmanc/error.h"
+#include "dilmanc/messages.h"
+#include "dilmanc/text.h"
+#include "memory/code_format.h"
+#include "memory/memory_internal.h"
+#include "memory/sqlite.h"
+
+namespace dilmanc {
+
+std::string Variant::language() const { return primary_language(tag); }
+
+const Variant* TranslationUnit::variant(std::string_view lang) const {
+  const std::string want = primary_language(lang);
+  for (const auto& v : variants)
+    if (v.language() == want) return &v;
+  return nullptr;
+}
+
+std::int64_t segment_hash(std::string_view marker_text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : marker_text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return static_cast<std::int64_t>(h);
+}
+
+bool known_language(std::string_view tag) {
+  const std::string lang = primary_language(tag);
+  if (lang.size() < 2 || lang.size() > 3) return false;
+  for (char c : lang)
+    if (c < 'a' || c > 'z') return false;
+  icu::Locale locale(lang.c_str());
+  return locale.getISO3Language()[0] != '\0';
+}
+
+namespace memory {
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::string search_table(std::string_view lang) { return "search_" + std::string(lang); }
+
+std::string indexed_key(std::string_view key) {
+  std::string out;
+  out.reserve(key.size() + 2);
+  out += kKeyBoundary;
+  out += key;
+  out += kKeyBoundary;
+  return out;
+}
+
+}  // namespace memory
+
+namespace {
+
+using memory::now_iso;
+using sql::Statement;
+
+constexpr int kSchemaVersion = 1;
+
+// Each step upgrades the schema from version k to k + 1; step 0 creates the first one.
+// A new version appends its ALTER/CREATE step here and raises kSchemaVersion.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('format', 'dilmanc-memory');
+CREATE TABLE units(
+  id INTEGER PRIMARY KEY,
+  tuid TEXT,
+  source_lang TEXT,
+  context_prev INTEGER,
+  context_next INTEGER,
+  origin_file TEXT,
+  origin_segment TEXT,
+  datatype TEXT,
+  segtype TEXT,
+  created_at TEXT NOT NULL,
+  created_by TEXT,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT,
+  usage_count INTEGER NOT NULL DEFAULT 0,
+  last_used_at TEXT);
+CREATE TABLE variants(
+  id INTEGER PRIMARY KEY,
+  unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+  lang TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  text TEXT NOT NULL,
+  codes TEXT,
+  normalized TEXT NOT NULL,
+  hash INTEGER NOT NULL,
+  created_at TEXT,
+  created_by TEXT,
+  changed_at TEXT,
+  changed_by TEXT,
+  usage_count INTEGER NOT NULL DEFAULT 0,
+  last_used_at TEXT,
+  UNIQUE(unit_id, lang));
+CREATE INDEX variants_by_hash ON variants(lang, hash);
+CREATE TABLE annotations(
+  id INTEGER PRIMARY KEY,
+  unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+  variant_id INTEGER REFERENCES variants(id) ON DELETE CASCADE,
+  is_note INTEGER NOT NULL,
+  type TEXT,
+  lang TEXT,
+  text TEXT NOT NULL);
+CREATE INDEX annotations_by_unit ON annotations(unit_id);
+CREATE INDEX annotations_by_variant ON annotations(variant_id);
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+struct PreparedVariant {
+  const Variant* source = nullptr;
+  std::string lang;
+  std::string text;   // NFC marker text
+  std::string codes;  // serialized, empty for none
+  std::string normalized;
+  std::int64_t hash = 0;
+};
+
+struct StoredVariant {
+  std::int64_t id = 0;
+  std::string lang, text, codes;
+};
+
+}  // namespace
+
+struct TranslationMemory::Impl {
+  sql::Database db;
+  bool in_batch = false;
+  std::set<std::string> search_tables;  // languages whose search table exists
+
+  // Prepared on first use.
+  std::unique_ptr<Statement> find_by_hash, insert_unit, insert_variant, insert_annotation,
+      unit_row, unit_variants, unit_annotations, refresh_unit, refresh_variant;
+  std::map<std::string, std::unique_ptr<Statement>> insert_search;
+
+  Impl(const std::string& path, const MemoryOptions& options)
+      : db(path, options.create_if_missing) {
+    sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);
+    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+            " PRAGMA temp_store = MEMORY;");
+    migrate();
+    load_search_tables();
+  }
+
+  Statement& prepared(std::unique_ptr<Statement>& slot, const char* sql) {
+    if (!slot) slot = std::make_unique<Statement>(db, sql);
+    return *slot;
+  }
+
+  int user_version() {
+    Statement s(db, "PRAGMA user_version");
+    s.step();
+    return static_cast<int>(s.int64(0));
+  }
+
+  void check_is_memory() {
+    Statement s(db, "SELECT value FROM meta WHERE key = 'format'");
+    if (!s.step() || s.text(0) != "dilmanc-memory") not_a_memory();
+  }
+
+  [[noreturn]] void not_a_memory() {
+    Error::Location where;
+    where.file = db.path();
+    ThrowInput(tr("this file is not a dilmanc translation memory"), where);
+  }
+
+  void migrate() {
+    int version = user_version();
+    if (version > kSchemaVersion) {
+      Error::Location where;
+      where.file = db.path();
+      ThrowInput(trf("the memory has schema version {1}; this dilmanc reads up to version {2}",
+                     version, kSchemaVersion),
+                 where);
+    }
+    if (version == kSchemaVersion) {
+      check_is_memory();
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    }
+    db.exec("PRAGMA journal_mode = WAL");
+    sql::Transaction tx(db);
+    version = user_version();  // another process may have migrated meanwhile
+    if (version == 0) {
+      Statement tables(db, "SELECT count(*) FROM sqlite_schema");
+      tables.step();
+      if (tables.int64(0) != 0) not_a_memory();
+    } else {
+      check_is_memory();
+    }
+    for (int v = version; v < kSchemaVersion; ++v) db.exec(kMigrations[v]);
+    db.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+    tx.commit();
+  }
+
+  void load_search_tables() {
+    Statement s(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'search_*'"
+                    " AND name NOT GLOB 'search_*_*'");
+    while (s.step()) search_tables.insert(s.text(0).substr(7));
+  }
+
+  // The trigram index of one language, created with its first variant.
+  Statement& search_insert(const std::string& lang) {
+    auto& slot = insert_search[lang];
+    if (slot) return *slot;
+    const std::string table = memory::search_table(lang);
+    if (!search_tables.count(lang)) {
+      db.exec(("CREATE VIRTUAL TABLE IF NOT EXISTS " + table +
+               " USING fts5(key, content='', detail='none', tokenize='trigram case_sensitive 1')")
+                  .c_str());
+      search_tables.insert(lang);
+    }
+    slot = std::make_unique<Statement>(db, ("INSERT INTO " + table + "(rowid, key) VALUES (?1, ?2)").c_str());
+    return *slot;
+  }
+
+  void write_annotations(std::int64_t unit_id, std::optional<std::int64_t> variant_id,
+                         const std::vector<Annotation>& annotations) {
+    auto& s = prepared(insert_annotation,
+                       "INSERT INTO annotations(unit_id, variant_id, is_note, type, lang, text)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (const auto& a : annotations) {
+      s.bind(1, unit_id).bind_optional(2, variant_id).bind(3, a.is_note ? 1 : 0);
+      s.bind_text_or_null(4, a.type).bind_text_or_null(5, a.lang).bind(6, a.text);
+      s.run();
+    }
+  }
+
+  // THE one place a variant enters the memory: the row, its search-index entry and its
+  // annotations. Indexes kept inside the memory file (such as a fuzzy-match index) hook in here.
+  std::int64_t write_variant(std::int64_t unit_id, const PreparedVariant& v) {
+    auto& s = prepared(insert_variant,
+                       "INSERT INTO variants(unit_id, lang, tag, text, codes, normalized, hash,"
+                       " created_at, created_by, changed_at, changed_by, usage_count, last_used_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    const Variant& src = *v.source;
+    s.bind(1, unit_id).bind(2, v.lang).bind(3, src.tag).bind(4, v.text).bind_text_or_null(5, v.codes);
+    s.bind(6, v.normalized).bind(7, v.hash);
+    s.bind_text_or_null(8, src.created_at).bind_text_or_null(9, src.created_by);
+    s.bind_text_or_null(10, src.changed_at).bind_text_or_null(11, src.changed_by);
+    s.bind(12, src.usage_count).bind_text_or_null(13, src.last_used_at);
+    s.run();
+    const std::int64_t id = db.last_insert_id();
+    search_insert(v.lang).bind(1, id).bind(2, memory::indexed_key(v.normalized)).run();
+    write_annotations(unit_id, id, src.annotations);
+    return id;
+  }
+
+  std::vector<StoredVariant> stored_variants(std::int64_t unit_id) {
+    auto& s = prepared(unit_variants, "SELECT id, lang, text, coalesce(codes, '') FROM variants WHERE unit_id = ?1");
+    s.bind(1, unit_id);
+    std::vector<StoredVariant> out;
+    while (s.step()) out.push_back({s.int64(0), s.text(1), s.text(2), s.text(3)});
+    s.reset();
+    return out;
+  }
+
+  std::vector<Annotation> annotations_of(std::int64_t unit_id, std::optional<std::int64_t> variant_id) {
+    auto& s = prepared(unit_annotations,
+                       "SELECT variant_id, is_note, coalesce(type, ''), coalesce(lang, ''), text"
+                       " FROM annotations WHERE unit_id = ?1 ORDER BY id");
+    s.bind(1, unit_id);
+    std::vector<Annotation> out;
+    while (s.step()) {
+      if (s.optional_int64(0) != variant_id) continue;
+      out.push_back({s.int64(1) != 0, s.text(2), s.text(3), s.text(4)});
+    }
+    s.reset();
+    return out;
+  }
+
+  void merge_annotations(std::int64_t unit_id, std::optional<std::int64_t> variant_id,
+                         const std::vector<Annotation>& incoming) {
+    if (incoming.empty()) return;
+    auto existing = annotations_of(unit_id, variant_id);
+    std::vector<Annotation> missing;
+    for (const auto& a : incoming)
+      if (std::find(existing.begin(), existing.end(), a) == existing.end()) missing.push_back(a);
+    write_annotations(unit_id, variant_id, missing);
+  }
+
+  AddResult add(const TranslationUnit& unit);
+  std::vector<TranslationUnit> load_units(const std::vector<std::int64_t>& ids);
+};
+
+AddResult TranslationMemory::Impl::add(const TranslationUnit& unit) {
+  if (unit.variants.empty()) ThrowUsage(tr("a translation unit needs at least one language variant"));
+  std::vector<PreparedVariant> prepared_variants;
+  prepared_variants.reserve(unit.variants.size());
+  for (const auto& v : unit.variants) {
+    PreparedVariant p;
+    p.source = &v;
+    p.lang = v.language();
+    if (p.lang.empty()) ThrowUsage(tr("a language variant has no language tag"));
+    for (const auto& q : prepared_variants)
+      if (q.lang == p.lang) ThrowUsage(trf("a translation unit has two variants in language '{1}'", p.lang));
+    if (std::string problem = check_codes(v.text); !problem.empty())
+      ThrowUsage(trf("inline codes of a '{1}' variant are inconsistent: {2}", p.lang, problem));
+    p.text = is_nfc(v.text.text) ? v.text.text : to_nfc(v.text.text);
+    if (!v.text.codes.empty()) p.codes = memory::serialize_codes(v.text.codes);
+    p.normalized = search_key(plain_text(InlineText{p.text, {}}), p.lang);
+    p.hash = segment_hash(p.text);
+    prepared_variants.push_back(std::move(p));
+  }
+
+  const std::string now = now_iso();
+  const std::string created_at = unit.created_at.empty() ? (unit.changed_at.empty() ? now : unit.changed_at) : unit.created_at;
+  const std::string changed_at = unit.changed_at.empty() ? created_at : unit.changed_at;
+
+  // Candidates: units already holding the source variant (every variant when the source
+  // language is unknown), in the same context.
+  const std::string source_lang = primary_language(unit.source_lang);
+  bool has_source = false;
+  for (const auto& p : prepared_variants) has_source = has_source || p.lang == source_lang;
+  auto& find = prepared(find_by_hash,
+                        "SELECT v.unit_id FROM variants v JOIN units u ON u.id = v.unit_id"
+                        " WHERE v.lang = ?1 AND v.hash = ?2 AND v.text = ?3 AND coalesce(v.codes, '') = ?4"
+                        " AND u.context_prev IS ?5 AND u.context_next IS ?6"
+                        " ORDER BY u.changed_at DESC, u.id DESC");
+  std::vector<std::int64_t> candidates;
+  for (const auto& p : prepared_variants) {
+    if (has_source && p.lang != source_lang) continue;
+    find.bind(1, p.lang).bind(2, p.hash).bind(3, p.text).bind(4, p.codes);
+    find.bind_optional(5, unit.context_prev).bind_optional(6, unit.context_next);
+    while (find.step()) {
+      std::int64_t id = find.int64(0);
+      if (std::find(candidates.begin(), candidates.end(), id) == candidates.end()) candidates.push_back(id);
+    }
+    find.reset();
+  }
+
+  for (std::int64_t candidate : candidates) {
+    auto stored = stored_variants(candidate);
+    bool conflict = false;
+    for (const auto& p : prepared_variants)
+      for (const auto& s : stored)
+        if (s.lang == p.lang && (s.text != p.text || s.codes != p.codes)) conflict = true;
+    if (conflict) continue;
+
+    // The same unit again: refresh it and add the languages it lacks.
+    auto& refresh_v = prepared(refresh_variant,
+                               "UPDATE variants SET"
+                               " changed_at = CASE WHEN ?2 > coalesce(changed_at, '') THEN ?2 ELSE changed_at END,"
+                               " changed_by = CASE WHEN ?2 > coalesce(changed_at, '') THEN ?3 ELSE changed_by END,"
+                               " usage_count = max(usage_count, ?4),"
+                               " last_used_at = CASE WHEN ?5 > coalesce(last_used_at, '') THEN ?5 ELSE last_used_at END"
+                               " WHERE id = ?1");
+    for (const auto& p : prepared_variants) {
+      auto it = std::find_if(stored.begin(), stored.end(), [&](const StoredVariant& s) { return s.lang == p.lang; });
+      if (it == stored.end()) {
+        write_variant(candidate, p);
+        continue;
+      }
+      const Variant& src = *p.source;
+      refresh_v.bind(1, it->id).bind_text_or_null(2, src.changed_at).bind_text_or_null(3, src.changed_by);
+      refresh_v.bind(4, src.usage_count).bind_text_or_null(5, src.last_used_at).run();
+      merge_annotations(candidate, it->id, src.annotations);
+    }
+    auto& refresh_u = prepared(refresh_unit,
+                               "UPDATE units SET"
+                               " created_at = min(created_at, ?2),"
+                               " changed_by = CASE WHEN ?3 > changed_at THEN ?4 ELSE changed_by END,"
+                               " changed_at = max(changed_at, ?3),"
+                               " usage_count = max(usage_count, ?5),"
+                               " last_used_at = CASE WHEN ?6 > coalesce(last_used_at, '') THEN ?6 ELSE last_used_at END,"
+                               " tuid = coalesce(tuid, ?7), origin_file = coalesce(origin_file, ?8),"
+                               " origin_segment = coalesce(origin_segment, ?9)"
+                               " WHERE id = ?1");
+    refresh_u.bind(1, candidate).bind(2, created_at).bind(3, changed_at).bind_text_or_null(4, unit.changed_by);
+    refresh_u.bind(5, unit.usage_count).bind_text_or_null(6, unit.last_used_at);
+    refresh_u.bind_text_or_null(7, unit.tuid).bind_text_or_null(8, unit.origin_file);
+    refresh_u.bind_text_or_null(9, unit.origin_segment).run();
+    merge_annotations(candidate, std::nullopt, unit.annotations);
+    return {AddResult::Outcome::kUpdated, candidate};
+  }
+
+  auto& insert = prepared(insert_unit,
+                          "INSERT INTO units(tuid, source_lang, context_prev, context_next, origin_file,"
+                          " origin_segment, datatype, segtype, created_at, created_by, changed_at, changed_by,"
+                          " usage_count, last_used_at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  insert.bind_text_or_null(1, unit.tuid).bind_text_or_null(2, unit.source_lang);
+  insert.bind_optional(3, unit.context_prev).bind_optional(4, unit.context_next);
+  insert.bind_text_or_null(5, unit.origin_file).bind_text_or_null(6, unit.origin_segment);
+  insert.bind_text_or_null(7, unit.datatype).bind_text_or_null(8, unit.segtype);
+  insert.bind(9, created_at).bind_text_or_null(10, unit.created_by);
+  insert.bind(11, changed_at).bind_text_or_null(12, unit.changed_by);
+  insert.bind(13, unit.usage_count).bind_text_or_null(14, unit.last_used_at);
+  insert.run();
+  const std::int64_t unit_id = db.last_insert_id();
+  write_annotations(unit_id, std::nullopt, unit.annotations);
+  for (const auto& p : prepared_variants) write_variant(unit_id, p);
+  return {AddResult::Outcome::kAdded, unit_id};
+}
+
+std::vector<TranslationUnit> TranslationMemory::Impl::load_units(const std::vector<std::int64_t>& ids) {
+  std::vector<TranslationUnit> out;
+  auto& u = prepared(unit_row,
+                     "SELECT id, coalesce(tuid, ''), coalesce(source_lang, ''), context_prev, context_next,"
+                     " coalesce(origin_file, ''), coalesce(origin_segment, ''), coalesce(datatype, ''),"
+                     " coalesce(segtype, ''), created_at, coalesce(created_by, ''), changed_at,"
+                     " coalesce(changed_by, ''), usage_count, coalesce(last_used_at, '')"
+                     " FROM units WHERE id = ?1");
+  Statement variants(db,
+                     "SELECT id, tag, text, coalesce(codes, ''), coalesce(created_at, ''),"
+                     " coalesce(created_by, ''), coalesce(changed_at, ''), coalesce(changed_by, ''),"
+                     " usage_count, coalesce(last_used_at, '') FROM variants WHERE unit_id = ?1 ORDER BY lang");
+  for (std::int64_t id : ids) {
+    u.bind(1, id);
+    if (!u.step()) {
+      u.reset();
+      continue;
+    }
+    TranslationUnit t;
+    t.id = u.int64(0);
+    t.tuid = u.text(1);
+    t.source_lang = u.text(2);
+    t.context_prev = u.optional_int64(3);
+    t.context_next = u.optional_int64(4);
+    t.origin_file = u.text(5);
+    t.origin_segment = u.text(6);
+    t.datatype = u.text(7);
+    t.segtype = u.text(8);
+    t.created_at = u.text(9);
+    t.created_by = u.text(10);
+    t.changed_at = u.text(11);
+    t.changed_by = u.text(12);
+    t.usage_count = u.int64(13);
+    t.last_used_at = u.text(14);
+    u.reset();
+    t.annotations = annotations_of(id, std::nullopt);
+    variants.bind(1, id);
+    std::vector<std::int64_t> variant_ids;
+    while (variants.step()) {
+      Variant v;
+      variant_ids.push_back(variants.int64(0));
+      v.tag = variants.text(1);
+      v.text.text = variants.text(2);
+      if (std::string codes = variants.text(3); !codes.empty()) v.text.codes = memory::parse_codes(codes);
+      v.created_at = variants.text(4);
+      v.created_by = variants.text(5);
+      v.changed_at = variants.text(6);
+      v.changed_by = variants.text(7);
+      v.usage_count = variants.int64(8);
+      v.last_used_at = variants.text(9);
+      t.variants.push_back(std::move(v));
+    }
+    variants.reset();
+    for (std::size_t k = 0; k < t.variants.size(); ++k) t.variants[k].annotations = annotations_of(id, variant_ids[k]);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+TranslationMemory::TranslationMemory(const std::string& path, MemoryOptions options)
+    : impl_(std::make_unique<Impl>(path, options)) {}
+
+TranslationMemory::~TranslationMemory() = default;
+
+const std::string& TranslationMemory::path() const { return impl_->db.path(); }
+
+TranslationMemory::Batch::Batch(TranslationMemory& memory) : memory_(memory) {
+  if (memory_.impl_->in_batch) ThrowUsage(tr("a batch of changes is already open on this memory"));
+  memory_.impl_->db.exec("BEGIN IMMEDIATE");
+  memory_.impl_->in_batch = true;
+}
+
+TranslationMemory::Batch::~Batch() {
+  if (!open_) return;
+  sqlite3_exec(memory_.impl_->db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  memory_.impl_->in_batch = false;
+}
+
+void TranslationMemory::Batch::commit() {
+  if (!open_) return;
+  memory_.impl_->db.exec("COMMIT");
+  memory_.impl_->in_batch = false;
+  open_ = false;
+}
+
+AddResult TranslationMemory::add(const TranslationUnit& unit) {
+  if (impl_->in_batch) return impl_->add(unit);
+  sql::Transaction tx(impl_->db);
+  AddResult result = impl_->add(unit);
+  tx.commit();
+  return result;
+}
+
+void TranslationMemory::record_use(std::int64_t unit_id) {
+  Statement s(impl_->db, "UPDATE units SET usage_count = usage_count + 1, last_used_at = ?2 WHERE id = ?1");
+  s.bind(1, unit_id).bind(2, now_iso()).run();
+}
+
+std::optional<TranslationUnit> TranslationMemory::unit(std::int64_t id) const {
+  auto units = impl_->load_units({id});
+  if (units.empty()) return std::nullopt;
+  return std::move(units.front());
+}
+
+std::vector<TranslationUnit> TranslationMemory::lookup_exact(const InlineText& source, std::string_view lang,
+                                                             std::optional<std::int64_t> context_prev,
+                                                             std::optional<std::int64_t> context_next) const {
+  const std::string text = is_nfc(source.text) ? source.text : to_nfc(source.text);
+  Statement s(impl_->db,
+              "SELECT v.unit_id FROM variants v JOIN units u ON u.id = v.unit_id"
+              " WHERE v.lang = ?1 AND v.hash = ?2 AND v.text = ?3"
+              " ORDER BY (u.context_prev IS ?4 AND u.context_next IS ?5) DESC, u.changed_at DESC, u.id DESC");
+  s.bind(1, primary_language(lang)).bind(2, segment_hash(text)).bind(3, text);
+  s.bind_optional(4, context_prev).bind_optional(5, context_next);
+  std::vector<std::int64_t> ids;
+  while (s.step()) ids.push_back(s.int64(0));
+  return impl_->load_units(ids);
+}
+
+std::vector<ConcordanceHit> TranslationMemory::concordance(std::string_view query, std::string_view lang,
+                                                            std::size_t limit) const {
+  const std::string primary = primary_language(lang);
+  const std::string key = search_key(query, primary);
+  if (key.empty() || limit == 0 || !impl_->search_tables.count(primary)) return {};
+  const std::string match = memory::trigram_query(key);
+  const std::string table = memory::search_table(primary);
+  Statement s(impl_->db, ("SELECT v.id, v.unit_id FROM " + table + " s JOIN variants v ON v.id = s.rowid WHERE " +
+                          table + " MATCH ?1 AND instr(v.normalized, ?2) > 0 ORDER BY s.rowid DESC LIMIT ?3")
+                             .c_str());
+  s.bind(1, match).bind(2, key).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<std::int64_t> ids;
+  while (s.step()) ids.push_back(s.int64(1));
+  std::vector<ConcordanceHit> hits;
+  for (auto& unit : impl_->load_units(ids)) {
+    ConcordanceHit hit;
+    if (const Variant* v = unit.variant(primary)) hit.matches = memory::find_matches(v->text.text, key, primary);
+    hit.unit = std::move(unit);
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+std::string TranslationMemory::last_change() const {
+  Statement s(impl_->db, "SELECT coalesce(max(changed_at), '') FROM units");
+  s.step();
+  return s.text(0);
+}
+
+MemoryStats TranslationMemory::stats() const {
+  MemoryStats st;
+  sql::Database& db = impl_->db;
+  {
+    Statement s(db, "SELECT count(*), coalesce(max(changed_at), '') FROM units");
+    s.step();
+    st.units = s.int64(0);
+    st.last_change = s.text(1);
+  }
+  {
+    Statement s(db, "SELECT lang, count(*) FROM variants GROUP BY lang");
+    while (s.step()) st.variants_per_language[s.text(0)] = s.int64(1);
+  }
+  {
+    Statement s(db,
+                "SELECT a.lang, b.lang, count(*) FROM variants a JOIN variants b"
+                " ON b.unit_id = a.unit_id AND b.lang > a.lang GROUP BY a.lang, b.lang");
+    while (s.step()) st.language_pairs[s.text(0) + "-" + s.text(1)] = s.int64(2);
+  }
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal"}) {
+    auto size = std::filesystem::file_size(db.path() + suffix, ec);
+    if (!ec) st.file_size += static_cast<std::int64_t>(size);
+  }
+  return st;
+}
+
+void TranslationMemory::for_each_unit(const std::function<bool(const TranslationUnit&)>& visit,
+                                      const std::vector<std::string>& languages, std::size_t min_variants) const {
+  std::vector<std::string> wanted;
+  for (const auto& l : languages) wanted.push_back(primary_language(l));
+  std::int64_t after = 0;
+  constexpr std::int64_t kPage = 512;
+  Statement page(impl_->db, "SELECT id FROM units WHERE id > ?1 ORDER BY id LIMIT ?2");
+  for (;;) {
+    page.bind(1, after).bind(2, kPage);
+    std::vector<std::int64_t> ids;
+    while (page.step()) ids.push_back(page.int64(0));
+    page.reset();
+    if (ids.empty()) return;
+    after = ids.back();
+    for (auto& unit : impl_->load_units(ids)) {
+      if (!wanted.empty()) {
+        std::vector<Variant> kept;
+        for (auto& v : unit.variants)
+          if (std::find(wanted.begin(), wanted.end(), v.language()) != wanted.end()) kept.push_back(std::move(v));
+        unit.variants = std::move(kept);
+      }
+      if (unit.variants.size() < std::max<std::size_t>(min_variants, 1)) continue;
+      if (!visit(unit)) return;
+    }
+  }
+}
+
+void TranslationMemory::for_each_variant(std::string_view lang,
+                                         const std::function<bool(const VariantRecord&)>& visit) const {
+  Statement s(impl_->db,
+              "SELECT id, unit_id, tag, text, coalesce(codes, ''), normalized FROM variants"
+              " WHERE lang = ?1 ORDER BY id");
+  s.bind(1, primary_language(lang));
+  while (s.step()) {
+    VariantRecord r;
+    r.variant_id = s.int64(0);
+    r.unit_id = s.int64(1);
+    r.tag = s.text(2);
+    r.text.text = s.text(3);
+    if (std::string codes = s.text(4); !codes.empty()) r.text.codes = memory::parse_codes(codes);
+    r.normalized = s.text(5);
+    if (!visit(r)) return;
+  }
+}
+
+}  // namespace dilmanc

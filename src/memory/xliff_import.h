@@ -1,0 +1,21 @@
+// Reading finished translations out of XLIFF 1.2 and 2.x files for the memory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "dilmanc/tmx.h"
+
+namespace dilmanc::memory {
+
+// Calls `yield` for every trans-unit (1.2) or segment (2.x): a unit made of the source and
+// target when it is finished (1.2: approved="yes" or a target state translated, final or
+// signed-off; 2.x: state translated or final), else an entry marked skipped with its
+// reason. Inline codes map to InlineText (g/x/bx/ex/ph/bpt/ept/it and pc/ph/sc/ec, with the
+// native code from originalData). Same reader settings and errors as TmxReader.
+void read_xliff(const std::string& path, const std::string& display_name,
+                const std::function<void(TmxEntry&)>& yield,
+                const std::function<void(std::int64_t bytes)>& progress);
+
+}  // namespace dilmanc::memory

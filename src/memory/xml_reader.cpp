@@ -1,0 +1,115 @@
+#include "memory/xml_reader.h"
+
+#include <unistd.h>
+
+#include "dilmanc/error.h"
+#include "dilmanc/messages.h"
+
+namespace dilmanc::memory {
+namespace {
+
+std::string take(xmlChar* s) {
+  if (!s) return {};
+  std::string out(reinterpret_cast<const char*>(s));
+  xmlFree(s);
+  return out;
+}
+
+}  // namespace
+
+XmlReader::XmlReader(const std::string& path, const std::string& display_name) : name_(display_name) {
+  Error::Location where;
+  where.file = display_name;
+  if (::access(path.c_str(), R_OK) != 0) ThrowIo(tr("cannot open the file for reading"), where);
+  reader_ = xmlReaderForFile(path.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+  if (!reader_) ThrowIo(tr("cannot open the file for reading"), where);
+  xmlTextReaderSetStructuredErrorHandler(reader_, &XmlReader::on_error, this);
+}
+
+XmlReader::~XmlReader() { xmlFreeTextReader(reader_); }
+
+void XmlReader::on_error(void* self, xmlErrorPtr error) {
+  auto* r = static_cast<XmlReader*>(self);
+  if (!error || error->level < XML_ERR_ERROR || !r->first_error_.empty()) return;
+  std::string message = error->message ? error->message : "";
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  r->first_error_ = message.empty() ? "XML error" : message;
+  r->error_line_ = error->line;
+  r->error_column_ = error->int2;
+}
+
+void XmlReader::fail_from_libxml() {
+  Error::Location where;
+  where.file = name_;
+  where.line = error_line_ ? error_line_ : line();
+  where.column = error_line_ ? error_column_ : column();
+  if (first_error_.empty()) ThrowInput(tr("the file is not well-formed XML"), where);
+  ThrowInput(trf("malformed XML: {1}", first_error_), where);
+}
+
+void XmlReader::fail(const std::string& cause) const {
+  Error::Location where;
+  where.file = name_;
+  where.line = line();
+  where.column = column();
+  ThrowInput(cause, where);
+}
+
+bool XmlReader::read() {
+  int rc = xmlTextReaderRead(reader_);
+  if (rc < 0 || !first_error_.empty()) fail_from_libxml();
+  if (rc == 0) return false;
+  const int t = type();
+  if (t == XML_READER_TYPE_ENTITY_REFERENCE || t == XML_READER_TYPE_ENTITY)
+    fail(trf("the entity reference '&{1};' is not expanded: dilmanc never reads entities, for safety", local_name()));
+  return true;
+}
+
+bool XmlReader::skip() {
+  int rc = xmlTextReaderNext(reader_);
+  if (rc < 0 || !first_error_.empty()) fail_from_libxml();
+  if (rc == 0) return false;
+  const int t = type();
+  if (t == XML_READER_TYPE_ENTITY_REFERENCE || t == XML_READER_TYPE_ENTITY)
+    fail(trf("the entity reference '&{1};' is not expanded: dilmanc never reads entities, for safety", local_name()));
+  return true;
+}
+
+bool XmlReader::is_text() const {
+  const int t = type();
+  return t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_CDATA || t == XML_READER_TYPE_WHITESPACE ||
+         t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
+}
+
+std::string XmlReader::local_name() const {
+  const xmlChar* n = xmlTextReaderConstLocalName(reader_);
+  return n ? reinterpret_cast<const char*>(n) : "";
+}
+
+std::string XmlReader::value() const {
+  const xmlChar* v = xmlTextReaderConstValue(reader_);
+  return v ? reinterpret_cast<const char*>(v) : "";
+}
+
+std::optional<std::string> XmlReader::attribute(const char* name) const {
+  xmlChar* v = xmlTextReaderGetAttribute(reader_, reinterpret_cast<const xmlChar*>(name));
+  if (!v) return std::nullopt;
+  return take(v);
+}
+
+std::string XmlReader::inner_text() const {
+  std::string text = take(xmlTextReaderReadString(reader_));
+  if (!first_error_.empty()) const_cast<XmlReader*>(this)->fail_from_libxml();
+  return text;
+}
+
+xmlNodePtr XmlReader::expand() {
+  xmlNodePtr node = xmlTextReaderExpand(reader_);
+  if (!node || !first_error_.empty()) fail_from_libxml();
+  return node;
+}
+
+std::int64_t XmlReader::line() const { return xmlTextReaderGetParserLineNumber(reader_); }
+std::int64_t XmlReader::column() const { return xmlTextReaderGetParserColumnNumber(reader_); }
+
+}  // namespace dilmanc::memory
