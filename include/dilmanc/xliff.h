@@ -1,0 +1,141 @@
+// XLIFF exchange: a small data model of what dilmanc sends to translators and reads back,
+// and its writers (XLIFF 1.2 and 2.1) and reader (1.2 and 2.x, including what other CAT
+// tools write). The model knows nothing of documents or the memory: the publishing
+// workflows fill it from a document and read targets back out of it.
+//
+// The mapping of every field to both XLIFF versions is written down in
+// docs/xliff-mapping.md.
+//
+// Thread-safety: the functions keep no state of their own; different documents may be
+// written and read from different threads at the same time.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dilmanc/inline_text.h"
+
+namespace dilmanc {
+
+enum class XliffVersion {
+  k12,  // urn:oasis:names:tc:xliff:document:1.2
+  k20,  // read only: a 2.0 document (written as 2.1, which shares its namespace)
+  k21,
+};
+
+// The state of a segment's target, in XLIFF 1.2 terms (the richer set). XLIFF 2.x has four
+// states; docs/xliff-mapping.md gives the mapping both ways.
+enum class XliffState {
+  kUnspecified,             // no state given
+  kNew,                     // 2.x: initial
+  kNeedsTranslation,        // 2.x: initial
+  kNeedsAdaptation,         // 2.x: initial
+  kNeedsL10n,               // 2.x: initial
+  kNeedsReviewTranslation,  // 2.x: translated
+  kNeedsReviewAdaptation,   // 2.x: translated
+  kNeedsReviewL10n,         // 2.x: translated
+  kTranslated,              // 2.x: translated
+  kSignedOff,               // 2.x: reviewed
+  kFinal,                   // 2.x: final
+};
+
+// "needs-review-translation"...; "" for kUnspecified.
+std::string_view xliff12_state_name(XliffState state);
+// "initial", "translated", "reviewed", "final"; "initial" for kUnspecified.
+std::string_view xliff2_state_name(XliffState state);
+// The state named in a 1.2 (or 2.x, by `version`) document; kUnspecified for names that
+// neither version defines (such as "x-..." extensions).
+XliffState parse_xliff_state(std::string_view name, XliffVersion version);
+// Whether a target in this state holds a translation someone has made or accepted
+// (translated, needs-review-*, signed-off, final).
+bool xliff_state_is_translated(XliffState state);
+
+// A translation candidate for one segment: 1.2 <alt-trans>, 2.x <mtc:match>.
+struct XliffMatch {
+  int score = 0;            // 0-100; 101 for an in-context match (2.x writes it as 100)
+  bool in_context = false;  // same text in the same context: 2.x type="icm"
+  std::string origin;       // where the candidate comes from ("dilmanc memory", a file name)
+  InlineText source;        // the candidate's source; may be empty
+  InlineText target;
+};
+
+struct XliffNote {
+  std::string text;
+  std::string from;  // 1.2 from=, 2.x category=; may be empty
+};
+
+// One segment of a unit (a sentence), or the text between segments (`ignorable`: spaces
+// between sentences; never translated, kept so that the unit's full text is known).
+struct XliffSegment {
+  std::string id;                    // unique in its file; required for segments
+  bool ignorable = false;
+  InlineText source;
+  bool has_target = false;           // false: no <target> element at all
+  InlineText target;
+  XliffState state = XliffState::kUnspecified;
+  std::string state_qualifier;       // 1.2 state-qualifier ("exact-match", "leveraged-tm"...)
+  bool approved = false;
+  std::vector<XliffMatch> matches;   // best first
+  std::string repetition_of;         // id of the earlier segment with the same source; "" if none
+};
+
+// One translatable block of the original (a title, a paragraph, an alt text...).
+struct XliffUnit {
+  std::string id;                    // unique in its file, stable across runs
+  std::string kind;                  // "title", "heading", "paragraph", "alt-text"...; may be empty
+  bool translate = true;             // false: translate="no"
+  std::vector<XliffNote> notes;
+  std::vector<XliffSegment> segments;  // in order; ignorable parts between segments
+};
+
+struct XliffFile {
+  std::string id;               // 2.x <file id>; the writer uses "f1", "f2"... when empty
+  std::string original;         // the article's path, relative to the XLIFF's folder
+  std::string datatype;         // 1.2 datatype ("plaintext", "html"...); "x-undefined" if empty
+  std::string source_language;  // BCP 47
+  std::string target_language;  // BCP 47; may be empty
+  std::string tool_name;        // 1.2 <tool>; empty: no tool is named
+  std::string tool_version;
+  std::vector<XliffNote> notes;
+  std::vector<XliffUnit> units;
+};
+
+struct XliffDocument {
+  XliffVersion version = XliffVersion::k12;  // what the reader found; the writer ignores it
+  std::vector<XliffFile> files;
+};
+
+struct XliffWriteOptions {
+  XliffVersion version = XliffVersion::k12;  // k12 or k21 (k20 writes 2.1)
+  // Segments without a target get a copy of their source as target, with state "new" (1.2)
+  // or "initial" (2.x). OmegaT translates the content of <target>, so it needs this form.
+  bool copy_source_to_empty_target = false;
+};
+
+// The document as XLIFF text (UTF-8). Throws Error(kUsage) when the model cannot be
+// written: a unit or segment without id, duplicate unit ids in a file, a file without
+// source language, files of one 2.x document with different languages, or inline codes
+// that check_codes() rejects (the message names the unit).
+std::string format_xliff(const XliffDocument& doc, const XliffWriteOptions& options = {});
+
+// Writes format_xliff() to `path` atomically (a temporary file beside it, then rename):
+// either the whole new file is there or the old one is untouched. Throws as
+// format_xliff(), and Error(kIo) when the file cannot be written.
+void write_xliff(const std::filesystem::path& path, const XliffDocument& doc,
+                 const XliffWriteOptions& options = {});
+
+// Reads XLIFF 1.2 (also without the namespace, as some tools write it) and 2.0/2.1/2.2.
+// `name` is used in error messages. Never loads a DTD or external entity, never touches
+// the network. Throws Error(kInput), naming the file and, where known, line and column,
+// when: the XML is malformed; it declares entities (refused: they could expand without
+// bound or reach outside the file); the root is not an XLIFF root or the version is not
+// supported; a required attribute is missing; ids are duplicated; an inline code refers
+// to data or a start code that does not exist. Other tools' namespaces are skipped.
+XliffDocument parse_xliff(std::string_view data, const std::string& name);
+
+// parse_xliff() on a file's contents. Throws Error(kIo) when it cannot be read.
+XliffDocument read_xliff(const std::filesystem::path& path);
+
+}  // namespace dilmanc
