@@ -66,6 +66,15 @@ bool is_void_element(std::string_view name) {
   return s.count(name) > 0;
 }
 
+// Elements whose end tag HTML lets authors leave out: no warning when it is missing.
+bool end_tag_optional(std::string_view name) {
+  static const std::set<std::string, std::less<>> s = {
+      "html", "head", "body", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+      "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc",
+  };
+  return s.count(name) > 0 || is_void_element(name);
+}
+
 bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 bool is_name_char(char c) {
@@ -111,6 +120,8 @@ struct OpenElement {
   std::size_t skip_begin = std::string::npos;  // a skipped subtree inside a block: its start
   int block_serial = -1;             // inline: the block its opening went to
   int pair = 0;
+  bool started_real = false;         // its start tag is in the input (not implied)
+  std::size_t begin = 0;             // where its start tag is
 };
 
 struct PendingBlock {
@@ -268,6 +279,8 @@ class HtmlReader {
 
     OpenElement element;
     element.name = name;
+    element.started_real = real;
+    element.begin = tag_begin;
     if (untranslatable()) {
       element.untranslatable = true;
       element.cls = ElementClass::kSkip;
@@ -353,7 +366,8 @@ class HtmlReader {
       if (close != std::string::npos && close < current) tag_end = close + 1;
       else tag_begin = std::string::npos;
     }
-    if (tag_begin == std::string::npos) tag_begin = tag_end = pos_;  // implied: no bytes
+    bool implied = tag_begin == std::string::npos;
+    if (implied) tag_begin = tag_end = pos_;  // no bytes
     pos_ = tag_end;
 
     // libxml2 ends elements innermost first; find ours.
@@ -362,6 +376,15 @@ class HtmlReader {
     if (index == 0) return;
     OpenElement element = stack_[index - 1];
     stack_.resize(index - 1);
+    if (implied && element.started_real && !end_tag_optional(name)) {
+      Error::Location loc;
+      loc.file = source_;
+      loc.line = line_at(bytes_, element.begin);
+      doc_.warnings.push_back(
+          Error::Describe(trf("<{1}> is not closed; it ends where a browser would end it, at line {2}", name,
+                              std::to_string(line_at(bytes_, tag_begin))),
+                          loc));
+    }
 
     switch (element.cls) {
       case ElementClass::kSkip:
@@ -573,10 +596,14 @@ class HtmlReader {
 
     to_skeleton(items, 0, first);
     // Leading and trailing whitespace of the edge texts stays outside the block.
-    std::size_t begin_raw = items[first].begin, end_raw = items[last - 1].end;
-    if (items[first].kind == Item::Kind::kText)
+    // (End tags the parser implied have no bytes: look past them.)
+    std::size_t head = first, tail = last;
+    while (head + 1 < tail && items[head].begin == items[head].end) ++head;
+    while (tail - 1 > head && items[tail - 1].begin == items[tail - 1].end) --tail;
+    std::size_t begin_raw = items[head].begin, end_raw = items[tail - 1].end;
+    if (items[head].kind == Item::Kind::kText)
       while (begin_raw < end_raw && is_ascii_space(bytes_[begin_raw])) ++begin_raw;
-    if (items[last - 1].kind == Item::Kind::kText)
+    if (items[tail - 1].kind == Item::Kind::kText)
       while (end_raw > begin_raw && is_ascii_space(bytes_[end_raw - 1])) --end_raw;
 
     PendingBlock pending;
@@ -626,6 +653,16 @@ class HtmlReader {
       append_code(block.source, std::move(code));
       block.code_tags.push_back(it.tag);
     }
+    // No space at the very start or end of the text, even inside codes ("<b>word </b>").
+    InlineText& t = block.source;
+    InlineCode::Kind kind;
+    std::size_t lead = 0;
+    while (lead < t.text.size() && marker_at(t.text, lead, &kind)) lead += kMarkerBytes;
+    if (lead < t.text.size() && t.text[lead] == ' ') t.text.erase(lead, 1);
+    std::size_t trail = t.text.size();
+    while (trail >= kMarkerBytes && marker_at(t.text, trail - kMarkerBytes, &kind)) trail -= kMarkerBytes;
+    if (trail > 0 && t.text[trail - 1] == ' ') t.text.erase(trail - 1, 1);
+
     literal_until(begin_raw);
     doc_.skeleton.push_back({SkeletonPart::Kind::kBlock, {}, pending_.size()});
     pending_.push_back(std::move(pending));

@@ -12,6 +12,7 @@ namespace dilmanc::formats {
 namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+constexpr std::string_view kNoBreakSpace = "\xC2\xA0";
 
 bool is_blank_byte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -45,8 +46,17 @@ Document parse_text(std::string_view bytes, const std::string& source_name) {
     std::size_t newline = bytes.find('\n', start);
     std::size_t stop = newline == std::string_view::npos ? bytes.size() : newline;
     Line line{start, stop};
-    while (line.begin < line.end && is_blank_byte(bytes[line.begin])) ++line.begin;
-    while (line.end > line.begin && is_blank_byte(bytes[line.end - 1])) --line.end;
+    // Spaces, tabs and no-break spaces at the ends of a line are not text.
+    for (bool trimmed = true; trimmed;) {
+      trimmed = false;
+      if (line.begin < line.end && is_blank_byte(bytes[line.begin])) ++line.begin, trimmed = true;
+      else if (bytes.substr(line.begin, 2) == kNoBreakSpace && line.begin + 2 <= line.end) line.begin += 2, trimmed = true;
+    }
+    for (bool trimmed = true; trimmed;) {
+      trimmed = false;
+      if (line.end > line.begin && is_blank_byte(bytes[line.end - 1])) --line.end, trimmed = true;
+      else if (line.end >= line.begin + 2 && bytes.substr(line.end - 2, 2) == kNoBreakSpace) line.end -= 2, trimmed = true;
+    }
     if (line.begin == line.end) {
       previous_blank = true;
     } else {
