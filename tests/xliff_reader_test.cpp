@@ -158,7 +158,7 @@ TEST_CASE("XLIFF 2.x inline codes: pc, ph, sc/ec across segments, mrk, cp") {
       "<data id=\"d3\">&lt;a href='x'&gt;</data></originalData>"
       "<segment id=\"s1\" state=\"reviewed\"><source><pc id=\"1\" dataRefStart=\"d1\" dataRefEnd=\"d2\">Bold</pc> "
       "<sc id=\"2\" dataRef=\"d3\"/>link<cp hex=\"0001\"/></source>"
-      "<target><pc id=\"1\" dataRefStart=\"d1\" dataRefEnd=\"d2\">Qalın</pc> <sc id=\"2\" dataRef=\"d3\"/>keçid</target>"
+      "<target><pc id=\"1\" dataRefStart=\"d1\" dataRefEnd=\"d2\">Qalın</pc> <sc id=\"2\" dataRef=\"d3\" isolated=\"yes\"/>keçid</target>"
       "</segment><ignorable><source> </source></ignorable>"
       "<segment id=\"s2\"><source>ends<ec startRef=\"2\"/> <mrk id=\"m1\" type=\"term\">here</mrk><ph id=\"3\"/></source>"
       "</segment></unit></file></xliff>";

@@ -42,6 +42,39 @@ void append_plain(InlineText& t, std::string_view s) {
   }
 }
 
+// XML NMTOKEN, which XLIFF 2 ids must be: no spaces and no ASCII punctuation but . - _ :
+bool is_nmtoken(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (c >= 0x80) continue;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '-' || c == '_' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The shape of a BCP 47 tag: a 2-8 letter language (or a singleton such as x), then
+// subtags of 1-8 letters and digits.
+bool is_language_tag(std::string_view tag) {
+  std::size_t start = 0;
+  bool first = true;
+  while (true) {
+    std::size_t end = tag.find('-', start);
+    std::string_view sub = tag.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (sub.empty() || sub.size() > 8) return false;
+    for (char c : sub) {
+      bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      bool digit = c >= '0' && c <= '9';
+      if (!alpha && !(digit && !first)) return false;
+    }
+    if (first && sub.size() == 1 && sub != "x" && sub != "i" && sub != "X" && sub != "I") return false;
+    first = false;
+    if (end == std::string_view::npos) return true;
+    start = end + 1;
+  }
+}
+
 // The integer ids of one unit's codes: numeric XLIFF ids keep their value, others get
 // fresh numbers, so that source, target and matches of a unit agree.
 class CodeIds {
@@ -130,6 +163,19 @@ class Reader {
     if (!xml::has_attr(node, attr))
       fail(node, trf("<{1}> lacks the required attribute '{2}'", reinterpret_cast<const char*>(node->name), attr));
     return xml::attr(node, attr);
+  }
+
+  // A required XLIFF 2 id: present and an NMTOKEN.
+  std::string id2(const xmlNode* node, const char* attr = "id") const {
+    std::string id = required(node, attr);
+    if (!is_nmtoken(id)) fail(node, trf("'{1}' is not a valid id", id));
+    return id;
+  }
+
+  std::string lang2(const xmlNode* node, const char* attr, const char* ns = nullptr) const {
+    std::string lang = xml::attr(node, attr, ns);
+    if (!lang.empty() && !is_language_tag(lang)) fail(node, trf("'{1}' is not a valid language tag", lang));
+    return lang;
   }
 
   // An element of the document's XLIFF namespace (1.2 files may have none).
@@ -396,9 +442,10 @@ class Reader {
 
   // ---- XLIFF 2.x -------------------------------------------------------------------------
 
+  // The start codes of one side (source or target) of a unit, for the sc/ec checks.
   struct Side {
-    std::set<std::string> sc_ids;
-    std::vector<std::pair<std::string, const xmlNode*>> ec_refs;
+    std::map<std::string, std::pair<bool, const xmlNode*>> sc;  // id -> (isolated, element)
+    std::set<std::string> ended;
   };
 
   void inline2(const xmlNode* parent, InlineText& out, CodeIds& ids, const std::map<std::string, std::string>& data,
@@ -421,33 +468,43 @@ class Reader {
         continue;
       }
       const std::string id = xml::attr(n, "id");
+      if (xml::has_attr(n, "subType") && !xml::has_attr(n, "type"))
+        fail(n, trf("<{1}> has subType but no type", reinterpret_cast<const char*>(n->name)));
       if (xml::is(n, "pc")) {
-        int k = ids.get(required(n, "id"));
+        int k = ids.get(id2(n));
         std::string start = original(n, "dataRefStart"), end = original(n, "dataRefEnd");
         add_code(out, Kind::kOpening, k, xliff_detail::markup_name(start), start, false);
         inline2(n, out, ids, data, side);
         add_code(out, Kind::kClosing, k, xliff_detail::markup_name(start), end, false);
       } else if (xml::is(n, "ph")) {
         std::string o = original(n, "dataRef");
-        add_code(out, Kind::kPlaceholder, ids.get(required(n, "id")), xliff_detail::markup_name(o), o, false);
+        add_code(out, Kind::kPlaceholder, ids.get(id2(n)), xliff_detail::markup_name(o), o, false);
       } else if (xml::is(n, "sc")) {
-        side.sc_ids.insert(required(n, "id"));
+        side.sc[id2(n)] = {xml::attr(n, "isolated") == "yes", n};
         std::string o = original(n, "dataRef");
         add_code(out, Kind::kOpening, ids.get(id), xliff_detail::markup_name(o), o, true);
       } else if (xml::is(n, "ec")) {
         std::string o = original(n, "dataRef");
         std::string key;
         if (xml::attr(n, "isolated") == "yes") {
-          key = required(n, "id");
+          key = id2(n);
         } else {
-          key = required(n, "startRef");
-          side.ec_refs.emplace_back(key, n);
+          key = id2(n, "startRef");
+          auto sc = side.sc.find(key);
+          if (sc == side.sc.end())
+            fail(n, trf("<ec> refers to start code '{1}', which the unit does not have before it", key));
+          if (sc->second.first) fail(n, trf("start code '{1}' is isolated, yet its end is in the unit", key));
+          side.ended.insert(key);
         }
         add_code(out, Kind::kClosing, ids.get(key), xliff_detail::markup_name(o), o, true);
       } else if (xml::is(n, "cp")) {
         unsigned long cp = std::strtoul(required(n, "hex").c_str(), nullptr, 16);
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
           fail(n, trf("<cp> holds an invalid code point '{1}'", xml::attr(n, "hex")));
+        // <cp> exists for characters XML cannot carry; any other is written as itself.
+        const bool xml_char = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                              (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000;
+        if (xml_char) fail(n, trf("<cp> holds '{1}', a character XML can carry as it is", xml::attr(n, "hex")));
         std::string utf8;
         if (cp < 0x80) utf8 += static_cast<char>(cp);
         else if (cp < 0x800) utf8 += {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
@@ -467,17 +524,19 @@ class Reader {
   }
 
   void check_side(const Side& side) const {
-    for (const auto& [ref, node] : side.ec_refs)
-      if (!side.sc_ids.count(ref)) fail(node, trf("<ec> refers to start code '{1}', which the unit does not have", ref));
+    for (const auto& [id, sc] : side.sc)
+      if (!sc.first && !side.ended.count(id))
+        fail(sc.second, trf("start code '{1}' has no end in the unit and is not marked isolated", id));
   }
 
   std::map<std::string, std::string> original_data(const xmlNode* parent) const {
     std::map<std::string, std::string> data;
     for (const xmlNode* n = parent->children; n; n = n->next) {
       if (!el(n, "originalData")) continue;
+      if (!xml::first_element(n)) fail(n, tr("<originalData> holds no <data>"));
       for (const xmlNode* d = n->children; d; d = d->next) {
         if (!el(d, "data")) continue;
-        std::string id = required(d, "id");
+        std::string id = id2(d);
         if (!data.emplace(id, xml::text_content(d)).second) fail(d, trf("data id '{1}' is used twice", id));
       }
     }
@@ -487,7 +546,8 @@ class Reader {
   std::vector<XliffNote> notes2(const xmlNode* parent) const {
     std::vector<const xmlNode*> nodes;
     for (const xmlNode* n = parent->children; n; n = n->next)
-      if (el(n, "notes"))
+      if (el(n, "notes") && !xml::first_element(n)) fail(n, tr("<notes> holds no <note>"));
+      else if (el(n, "notes"))
         for (const xmlNode* note = n->children; note; note = note->next)
           if (el(note, "note")) nodes.push_back(note);
     return notes_of(nodes, "category");
@@ -495,7 +555,7 @@ class Reader {
 
   void check_lang(const xmlNode* node, const std::string& expected, bool target) const {
     if (!xml::has_attr(node, "lang", kNsXml)) return;
-    std::string lang = xml::attr(node, "lang", kNsXml);
+    std::string lang = lang2(node, "lang", kNsXml);
     if (target && expected.empty()) fail(node, tr("a target has a language, but the document declares no trgLang"));
     if (lang != expected)
       fail(node, trf("the language '{1}' differs from the document's '{2}'", lang, expected));
@@ -507,13 +567,14 @@ class Reader {
     if (version == "2.0") doc.version = XliffVersion::k20;
     else if (version == "2.1" || version == "2.2") doc.version = XliffVersion::k21;
     else fail(root, trf("unsupported XLIFF version '{1}'", version));
-    src_lang_ = required(root, "srcLang");
-    trg_lang_ = xml::attr(root, "trgLang");
+    required(root, "srcLang");
+    src_lang_ = lang2(root, "srcLang");
+    trg_lang_ = lang2(root, "trgLang");
     std::set<std::string> file_ids;
     for (const xmlNode* f = root->children; f; f = f->next) {
       if (!el(f, "file")) continue;
       XliffFile file;
-      file.id = required(f, "id");
+      file.id = id2(f);
       if (!file_ids.insert(file.id).second) fail(f, trf("file id '{1}' is used twice", file.id));
       file.original = xml::attr(f, "original");
       file.source_language = src_lang_;
@@ -532,16 +593,23 @@ class Reader {
             }
       }
       std::set<std::string> unit_ids;
+      group_ids_.clear();
       std::string t = xml::attr(f, "translate");
+      bool any = false;
+      for (const xmlNode* c = f->children; c && !any; c = c->next) any = el(c, "unit") || el(c, "group");
+      if (!any) fail(f, trf("file '{1}' holds no unit or group", file.id));
       units2(f, file, unit_ids, t != "no");
       doc.files.push_back(std::move(file));
     }
+    if (doc.files.empty()) fail(root, tr("the document has no <file>"));
     return doc;
   }
 
   void units2(const xmlNode* parent, XliffFile& file, std::set<std::string>& unit_ids, bool translate) {
     for (const xmlNode* n = parent->children; n; n = n->next) {
       if (el(n, "group")) {
+        std::string id = id2(n);
+        if (!group_ids_.insert(id).second) fail(n, trf("group id '{1}' is used twice in the file", id));
         std::string t = xml::attr(n, "translate");
         units2(n, file, unit_ids, t.empty() ? translate : t != "no");
       } else if (el(n, "unit")) {
@@ -554,7 +622,7 @@ class Reader {
 
   XliffUnit unit2(const xmlNode* u, bool translate) {
     XliffUnit unit;
-    unit.id = required(u, "id");
+    unit.id = id2(u);
     std::string t = xml::attr(u, "translate");
     unit.translate = t.empty() ? translate : t != "no";
     unit.kind = xml::attr(u, "type");
@@ -572,11 +640,13 @@ class Reader {
       ++index;
       XliffSegment s;
       s.ignorable = ignorable;
-      s.id = xml::attr(n, "id");
+      if (xml::has_attr(n, "id")) s.id = id2(n);
       if (!s.id.empty() && !part_ids.insert(s.id).second) fail(n, trf("segment id '{1}' is used twice", s.id));
       if (s.id.empty() && !ignorable) s.id = unit.id + "." + std::to_string(index);
       const xmlNode *source = nullptr, *target = nullptr;
       for (const xmlNode* c = n->children; c; c = c->next) {
+        if (el(c, "source") && source) fail(c, trf("unit '{1}' has a segment with two <source>", unit.id));
+        if (el(c, "target") && target) fail(c, trf("unit '{1}' has a segment with two <target>", unit.id));
         if (el(c, "source")) source = c;
         if (el(c, "target")) target = c;
       }
@@ -652,6 +722,7 @@ class Reader {
   std::string name_;
   std::string ns_;
   std::string src_lang_, trg_lang_;
+  std::set<std::string> group_ids_;
 };
 
 }  // namespace

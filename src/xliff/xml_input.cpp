@@ -107,6 +107,12 @@ std::string text_content(const xmlNode* node) {
   return out;
 }
 
+const xmlNode* first_element(const xmlNode* node) {
+  for (const xmlNode* c = node ? node->children : nullptr; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE) return c;
+  return nullptr;
+}
+
 std::string_view ns_of(const xmlNode* node) {
   if (node == nullptr || node->ns == nullptr || node->ns->href == nullptr) return {};
   return reinterpret_cast<const char*>(node->ns->href);

@@ -28,6 +28,8 @@ std::string attr(const xmlNode* node, const char* name, const char* ns = nullptr
 bool has_attr(const xmlNode* node, const char* name, const char* ns = nullptr);
 // The concatenated text of the node and its descendants.
 std::string text_content(const xmlNode* node);
+// The first element child; nullptr when there is none.
+const xmlNode* first_element(const xmlNode* node);
 // The namespace URI of an element; "" when it has none.
 std::string_view ns_of(const xmlNode* node);
 
