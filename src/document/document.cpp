@@ -89,14 +89,21 @@ InlineText checked_translation(const InlineText& source, InlineText target, cons
     ThrowInput(trf("segment {1}: the paired codes of the translation are not balanced", unit));
 
   // Isolated codes pair with codes in other segments: reordering them would cross pairs.
-  std::vector<const InlineCode*> source_isolated, target_isolated;
+  std::vector<std::pair<InlineCode::Kind, int>> source_isolated, target_isolated;
   for (const auto& c : source.codes)
-    if (c.isolated) source_isolated.push_back(&c);
+    if (c.isolated) source_isolated.emplace_back(c.kind, c.id);
   for (const auto& c : out.codes)
-    if (c.isolated) target_isolated.push_back(&c);
-  if (source_isolated != target_isolated)
+    if (c.isolated) target_isolated.emplace_back(c.kind, c.id);
+  for (std::size_t i = 0; i < source_isolated.size(); ++i) {
+    if (source_isolated[i] == target_isolated[i]) continue;
+    auto token = [&](const std::pair<InlineCode::Kind, int>& k) {
+      for (const auto& c : source.codes)
+        if (c.kind == k.first && c.id == k.second) return code_token(c);
+      return std::string();
+    };
     ThrowInput(trf("segment {1}: the translation changes the order of codes {2} and {3}", unit,
-                   code_token(*source_isolated.front()), code_token(*source_isolated.back())));
+                   token(source_isolated[i]), token(target_isolated[i])));
+  }
   return out;
 }
 
