@@ -220,10 +220,14 @@ TEST_CASE("target as a copy of the source, for tools that translate the target")
   CHECK(contains(x, "<trans-unit id=\"b3\" xml:space=\"preserve\"><source>Leaders meet in Baku</source>"
                     "<target state=\"new\">Leaders meet in Baku</target>"));
   CHECK(contains(x, "<target state=\"needs-translation\"><mrk mtype=\"seg\" mid=\"b2.1\">The summit opened on"));
+  // Text that must not change is not offered for translation.
+  CHECK(contains(x, "<trans-unit id=\"b4\" translate=\"no\" xml:space=\"preserve\"><source>x &lt;- 1</source>"
+                    "</trans-unit>"));
   o.version = XliffVersion::k21;
   const std::string y = format_xliff(sample(), o);
   CHECK(contains(y, "<segment id=\"b3.1\" state=\"initial\"><source>Leaders meet in Baku</source>"
                     "<target>Leaders meet in Baku</target></segment>"));
+  CHECK(contains(y, "<segment id=\"b4.1\" state=\"initial\"><source>x &lt;- 1</source></segment>"));
 }
 
 TEST_CASE("what is written reads back the same, in both versions") {

@@ -166,8 +166,11 @@ void write_match12(xml::Writer& w, const XliffMatch& m, const std::string& mid) 
   w.end();
 }
 
-void write_unit12(xml::Writer& w, const XliffUnit& u, const XliffWriteOptions& o) {
+void write_unit12(xml::Writer& w, const XliffUnit& u, const XliffWriteOptions& options) {
   w.what = unit_label(u);
+  // Text that must not change gets no target to translate.
+  XliffWriteOptions o = options;
+  if (!u.translate) o.copy_source_to_empty_target = false;
   std::vector<const XliffSegment*> segs;
   for (const XliffSegment& s : u.segments)
     if (!s.ignorable) segs.push_back(&s);
@@ -395,8 +398,10 @@ std::set<int> pairs_across(const std::vector<const InlineText*>& texts) {
 
 std::string format_score(int score) { return std::to_string(std::clamp(score, 0, 100)); }
 
-void write_unit2(xml::Writer& w, const XliffUnit& u, const XliffWriteOptions& o) {
+void write_unit2(xml::Writer& w, const XliffUnit& u, const XliffWriteOptions& options) {
   w.what = unit_label(u);
+  XliffWriteOptions o = options;
+  if (!u.translate) o.copy_source_to_empty_target = false;
   w.start("unit");
   w.attr("id", u.id);
   if (!u.translate) w.attr("translate", "no");
