@@ -1,15 +1,18 @@
 // Fuzzy matching: how close a memory's source sentence is to the sentence being
-// translated, why, and what its translation becomes for the new sentence.
+// translated, why, and what its translation becomes for the new sentence; and the
+// FuzzyMatcher that finds the best ones in a translation memory through its index.
 //
 // The score (0..100, 101 for an in-context exact match) comes from the token edit
 // distance between the two sentences' words and numbers, compared with case and accents
 // folded, minus fixed penalties for differences of case, accents, punctuation,
 // whitespace and inline codes. docs/matching.md gives the formula, the penalties and
-// worked examples. Everything here is a pure function of its arguments: thread-safe,
-// no I/O, no exceptions beyond std::bad_alloc.
+// worked examples. Everything but FuzzyMatcher is a pure function of its arguments:
+// thread-safe, no I/O, no exceptions beyond std::bad_alloc.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +20,7 @@
 
 #include "dilmanc/inline_text.h"
 #include "dilmanc/tokenizer.h"
+#include "dilmanc/translation_memory.h"
 
 namespace dilmanc {
 
@@ -132,5 +136,68 @@ struct Adaptation {
 };
 Adaptation adapt_translation(const MatchText& query, const MatchText& source, const InlineText& target,
                              std::string_view target_lang);
+
+struct MatchOptions {
+  int min_score = 50;      // 1..101; matches scoring less are not returned
+  std::size_t limit = 5;   // at most this many matches, best first
+  ScoringOptions scoring;
+  bool adapt = true;       // adapt numbers and codes of the translations (adapt_translation)
+  // Compare with every variant of the source language instead of using the index: the
+  // reference the index must agree with, and slow on a large memory.
+  bool exhaustive = false;
+  // segment_hash of the previous and next source segments, for in-context (101) matches.
+  std::optional<std::int64_t> context_prev, context_next;
+};
+
+struct FuzzyMatch {
+  int score = 0;
+  ScoreBreakdown breakdown;
+  InlineText source;          // the memory's source-language text
+  InlineText target;          // its translation, adapted when `adapted`
+  std::string target_tag;     // the translation's language tag as stored
+  bool adapted = false;
+  std::vector<DiffPart> diff;  // empty when the score is 100 or 101
+  int translations = 1;       // different translations the memory has for this source
+  std::int64_t unit_id = 0;
+  std::string origin_file, origin_segment;
+  std::string changed_at, changed_by;  // the unit's last change (ISO 8601, may be empty)
+};
+
+// What the last lookup did, for benchmarks and tests.
+struct MatcherStats {
+  std::size_t postings_read = 0;  // index rows read (0 for an exhaustive scan)
+  std::size_t candidates = 0;     // variants whose distance was computed
+  std::size_t scored = 0;         // variants scored in full
+};
+
+// Finds a sentence's best matches in a memory. Holds a reference to `memory`, which must
+// outlive it, and a connection of its own to the memory file for the index. Not
+// thread-safe: one per thread. Every lookup throws Error(kIo) on SQLite failures and
+// Error(kUsage) for a min_score outside 1..101 or an empty language.
+//
+// Results are the matches scoring at least min_score, ordered by score, then newest unit
+// first, then highest unit id; a unit without a variant in the target language is not a
+// match. Indexed and exhaustive lookups return the same matches (tests check it).
+class FuzzyMatcher {
+ public:
+  // Opens the index, building it when the memory file has none (memories written before
+  // it existed). Throws Error(kIo), Error(kInput).
+  explicit FuzzyMatcher(TranslationMemory& memory);
+  ~FuzzyMatcher();
+  FuzzyMatcher(const FuzzyMatcher&) = delete;
+  FuzzyMatcher& operator=(const FuzzyMatcher&) = delete;
+
+  std::vector<FuzzyMatch> find(const InlineText& query, std::string_view from, std::string_view to,
+                               const MatchOptions& options = {});
+  std::vector<FuzzyMatch> find(std::string_view plain_query, std::string_view from, std::string_view to,
+                               const MatchOptions& options = {});
+
+  const MatcherStats& last_stats() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace dilmanc

@@ -1,0 +1,332 @@
+// The indexed lookup against the exhaustive scan, and the matcher's behaviour end to end.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dilmanc/error.h"
+#include "dilmanc/fuzzy_matcher.h"
+#include "dilmanc/translation_memory.h"
+#include "support.h"
+
+using dilmanc::FuzzyMatch;
+using dilmanc::FuzzyMatcher;
+using dilmanc::InlineCode;
+using dilmanc::InlineText;
+using dilmanc::MatchOptions;
+using dilmanc::TranslationMemory;
+using dilmanc::TranslationUnit;
+using dilmanc::test::TempDir;
+
+namespace {
+
+TranslationUnit pair_unit(const std::string& src_lang, const InlineText& source, const std::string& tgt_lang,
+                          const InlineText& target, int serial) {
+  TranslationUnit u;
+  u.source_lang = src_lang;
+  u.origin_file = "generated.tmx";
+  u.origin_segment = std::to_string(serial);
+  char date[32];
+  std::snprintf(date, sizeof date, "2024-%02d-%02dT12:00:00Z", 1 + serial % 12, 1 + serial % 28);
+  u.changed_at = u.created_at = date;
+  dilmanc::Variant s, t;
+  s.tag = src_lang;
+  s.text = source;
+  t.tag = tgt_lang;
+  t.text = target;
+  u.variants = {s, t};
+  return u;
+}
+
+InlineText plain(const std::string& s) { return InlineText{s, {}}; }
+
+// A compact description of a result list, to compare the two lookups.
+std::string describe(const std::vector<FuzzyMatch>& matches) {
+  std::ostringstream out;
+  for (const auto& m : matches)
+    out << m.score << " u" << m.unit_id << " [" << dilmanc::display_text(m.target) << "]" << (m.adapted ? " A" : "")
+        << " d" << m.diff.size() << " t" << m.translations << "\n";
+  return out.str();
+}
+
+// Generated sentences over a skewed vocabulary, so that some words are very frequent.
+class SentenceMaker {
+ public:
+  explicit SentenceMaker(unsigned seed) : rng_(seed) {
+    const char* stems[] = {"the", "a", "of", "file", "open", "save", "report", "ministry", "new", "rules", "migration",
+                           "visa", "office", "press", "citizen", "service", "document", "state", "Baku", "meeting",
+                           "year", "and", "to", "in", "for", "with", "on", "is", "was", "will", "be", "by", "from",
+                           "project", "window", "error", "menu", "folder", "delete", "copy", "settings", "user",
+                           "password", "network", "system", "Café", "résumé", "naïve", "select", "edit"};
+    for (const char* s : stems) words_.push_back(s);
+    for (int i = 0; i < 250; ++i) words_.push_back("w" + std::to_string(i) + "x");
+  }
+
+  std::string word() {
+    std::uniform_real_distribution<double> u(0, 1);
+    const double x = u(rng_);
+    return words_[static_cast<std::size_t>(static_cast<double>(words_.size()) * x * x * x)];
+  }
+
+  std::string number() {
+    switch (rng_() % 4) {
+      case 0: return std::to_string(1990 + rng_() % 40);
+      case 1: return std::to_string(rng_() % 100);
+      case 2: return std::to_string(1 + rng_() % 9) + "," + std::to_string(100 + rng_() % 900);
+      default: return std::to_string(rng_() % 10) + "." + std::to_string(rng_() % 10);
+    }
+  }
+
+  std::vector<std::string> sentence() {
+    std::vector<int> lengths = {1, 1, 2, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 18, 25, 40, 70};
+    const int n = lengths[rng_() % lengths.size()];
+    std::vector<std::string> w;
+    for (int i = 0; i < n; ++i) w.push_back(rng_() % 9 == 0 ? number() : word());
+    if (rng_() % 3 == 0) w.push_back(rng_() % 2 ? "." : "?");
+    if (rng_() % 5 == 0) w.insert(w.begin() + static_cast<std::ptrdiff_t>(rng_() % w.size()), ",");
+    return w;
+  }
+
+  std::vector<std::string> edit(std::vector<std::string> w) {
+    const int edits = 1 + static_cast<int>(rng_() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = w.empty() ? 0 : rng_() % w.size();
+      switch (rng_() % 6) {
+        case 0: w.insert(w.begin() + static_cast<std::ptrdiff_t>(at), word()); break;
+        case 1:
+          if (!w.empty()) w.erase(w.begin() + static_cast<std::ptrdiff_t>(at));
+          break;
+        case 2:
+          if (!w.empty()) w[at] = word();
+          break;
+        case 3:
+          for (auto& x : w)
+            if (!x.empty() && x[0] >= '0' && x[0] <= '9') {
+              x = number();
+              break;
+            }
+          break;
+        case 4:
+          if (!w.empty() && !w[at].empty() && w[at][0] >= 'a' && w[at][0] <= 'z') w[at][0] = static_cast<char>(w[at][0] - 32);
+          break;
+        default: break;  // unchanged: an exact match
+      }
+    }
+    return w;
+  }
+
+  static std::string join(const std::vector<std::string>& w) {
+    std::string s;
+    for (const auto& x : w) {
+      if (!s.empty() && x != "." && x != "?" && x != ",") s += ' ';
+      s += x;
+    }
+    return s;
+  }
+
+  unsigned next() { return static_cast<unsigned>(rng_()); }
+
+ private:
+  std::mt19937 rng_;
+  std::vector<std::string> words_;
+};
+
+InlineText with_code(const std::string& before, const std::string& inside, const std::string& after, int id) {
+  InlineText t;
+  dilmanc::append_text(t, before);
+  dilmanc::append_code(t, {InlineCode::Kind::kOpening, id, false, "b", "<b>"});
+  dilmanc::append_text(t, inside);
+  dilmanc::append_code(t, {InlineCode::Kind::kClosing, id, false, "b", "</b>"});
+  dilmanc::append_text(t, after);
+  return t;
+}
+
+void compare_lookups(FuzzyMatcher& matcher, const std::string& query, const std::string& from, const std::string& to,
+                     int min, std::size_t limit, std::size_t* nonempty) {
+  MatchOptions indexed;
+  indexed.min_score = min;
+  indexed.limit = limit;
+  MatchOptions exhaustive = indexed;
+  exhaustive.exhaustive = true;
+  const auto a = matcher.find(query, from, to, indexed);
+  const auto b = matcher.find(query, from, to, exhaustive);
+  INFO("query: " << query << " min " << min);
+  CHECK(describe(a) == describe(b));
+  if (!a.empty()) ++*nonempty;
+}
+
+}  // namespace
+
+TEST_CASE("fuzzy index: the indexed lookup equals the exhaustive scan on generated sentences") {
+  TempDir dir;
+  TranslationMemory memory((dir / "memory.db").string());
+  SentenceMaker maker(20240501);
+  std::vector<std::vector<std::string>> sources;
+  {
+    TranslationMemory::Batch batch(memory);
+    for (int i = 0; i < 1500; ++i) {
+      auto w = maker.sentence();
+      sources.push_back(w);
+      const std::string s = SentenceMaker::join(w);
+      memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s + " ru"), i));
+      // Some sources get a second, different translation.
+      if (i % 50 == 0) memory.add(pair_unit("en", plain(s), "ru", plain("другой " + s), i + 100000));
+    }
+    // Short, punctuation-only and coded segments.
+    memory.add(pair_unit("en", plain("..."), "ru", plain("…"), 900001));
+    memory.add(pair_unit("en", plain("File"), "ru", plain("Файл"), 900002));
+    memory.add(pair_unit("en", with_code("Press ", "OK", " now", 1), "ru", with_code("Нажмите ", "OK", " сейчас", 1), 900003));
+    batch.commit();
+  }
+  FuzzyMatcher matcher(memory);
+  std::size_t nonempty = 0;
+  const int mins[] = {50, 50, 60, 75, 90, 100, 30, 1};
+  for (int q = 0; q < 2000; ++q) {
+    std::string query;
+    if (q % 4 == 3)
+      query = SentenceMaker::join(maker.sentence());  // unseen
+    else
+      query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+    const int min = mins[q % std::size(mins)];
+    compare_lookups(matcher, query, "en", "ru", min, q % 7 == 0 ? 50 : 5, &nonempty);
+  }
+  for (const char* q : {"...", "File", "file", "Files", "Press OK now", "", "!"})
+    compare_lookups(matcher, q, "en", "ru", 50, 5, &nonempty);
+  // Most queries find something: the comparison is not between empty lists.
+  CHECK(nonempty > 1200);
+}
+
+TEST_CASE("fuzzy index: indexed equals exhaustive on real corpus sentences") {
+  SKIP_WITHOUT_SHARED();
+  std::ifstream in(*dilmanc::test::shared_dir() / "data/corpus/en-az.tsv");
+  REQUIRE(in);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string line;
+  while (pairs.size() < 3000 && std::getline(in, line)) {
+    auto tab = line.find('\t');
+    if (tab != std::string::npos) pairs.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
+  TempDir dir;
+  TranslationMemory memory((dir / "memory.db").string());
+  {
+    TranslationMemory::Batch batch(memory);
+    for (std::size_t i = 0; i < 2500; ++i)
+      memory.add(pair_unit("en", plain(pairs[i].first), "az", plain(pairs[i].second), static_cast<int>(i)));
+    batch.commit();
+  }
+  FuzzyMatcher matcher(memory);
+  SentenceMaker maker(7);
+  std::size_t nonempty = 0;
+  for (std::size_t i = 2500; i < pairs.size(); ++i) compare_lookups(matcher, pairs[i].first, "en", "az", 50, 5, &nonempty);
+  std::mt19937 rng(99);
+  for (int q = 0; q < 500; ++q) {
+    // A memory sentence with a word dropped, doubled or replaced by a word of another sentence.
+    std::istringstream words(pairs[rng() % 2500].first);
+    std::vector<std::string> w;
+    for (std::string x; words >> x;) w.push_back(x);
+    if (w.empty()) continue;
+    const std::size_t at = rng() % w.size();
+    switch (rng() % 3) {
+      case 0: w.erase(w.begin() + static_cast<std::ptrdiff_t>(at)); break;
+      case 1: w.insert(w.begin() + static_cast<std::ptrdiff_t>(at), w[at]); break;
+      default: {
+        std::istringstream other(pairs[rng() % 2500].first);
+        std::string x;
+        other >> x;
+        w[at] = x;
+      }
+    }
+    compare_lookups(matcher, SentenceMaker::join(w), "en", "az", 50 + static_cast<int>(rng() % 40), 5, &nonempty);
+  }
+  CHECK(nonempty > 450);
+  // The other direction works from the same memory.
+  CHECK(!matcher.find(pairs[10].second, "az", "en").empty());
+}
+
+TEST_CASE("matcher: the pinned scores, alternatives, context, adaptation, metadata") {
+  TempDir dir;
+  TranslationMemory memory((dir / "memory.db").string());
+  const std::string ten = "The ministry published the new migration rules on its website.";
+  auto u1 = pair_unit("en", plain(ten), "ru", plain("Министерство опубликовало новые миграционные правила на своём сайте."), 1);
+  u1.context_prev = 11;
+  u1.context_next = 12;
+  memory.add(u1);
+  memory.add(pair_unit("en", plain("The report for 2019 is ready."), "ru", plain("Отчёт за 2019 год готов."), 2));
+  memory.add(pair_unit("en", plain("Open the file"), "az", plain("Faylı aç"), 3));
+  memory.add(pair_unit("en", plain("Open the file"), "az", plain("Faylı açın"), 4));
+  FuzzyMatcher matcher(memory);
+
+  auto exact = matcher.find(ten, "en", "ru");
+  REQUIRE(exact.size() == 1);
+  CHECK(exact[0].score == 100);
+  CHECK(exact[0].diff.empty());
+  CHECK(exact[0].origin_file == "generated.tmx");
+  CHECK(exact[0].origin_segment == "1");
+  CHECK(exact[0].changed_at == "2024-02-02T12:00:00Z");
+
+  MatchOptions in_context;
+  in_context.context_prev = 11;
+  in_context.context_next = 12;
+  CHECK(matcher.find(ten, "en", "ru", in_context)[0].score == 101);
+  in_context.context_next = 13;
+  CHECK(matcher.find(ten, "en", "ru", in_context)[0].score == 100);
+
+  auto cased = matcher.find("The Ministry published the new migration rules on its website.", "en", "ru");
+  REQUIRE(cased.size() == 1);
+  CHECK(cased[0].score == 98);
+  CHECK(!cased[0].diff.empty());
+
+  auto replaced = matcher.find("The ministry published the new visa rules on its website.", "en", "ru");
+  REQUIRE(replaced.size() == 1);
+  CHECK(replaced[0].score == 90);
+
+  CHECK(matcher.find("Weather in Baku will be sunny tomorrow, forecasters say.", "en", "ru").empty());
+
+  auto adapted = matcher.find("The report for 2023 is ready.", "en", "ru");
+  REQUIRE(adapted.size() == 1);
+  CHECK(adapted[0].adapted);
+  CHECK(adapted[0].target.text == "Отчёт за 2023 год готов.");
+  CHECK(adapted[0].source.text == "The report for 2019 is ready.");
+
+  auto two = matcher.find("Open the file", "en", "az");
+  REQUIRE(two.size() == 2);
+  CHECK(two[0].score == 99);
+  CHECK(two[0].translations == 2);
+  CHECK(two[0].target.text == "Faylı açın");  // the newer first
+  CHECK(two[1].target.text == "Faylı aç");
+  // No Russian translation of it: no match into Russian.
+  CHECK(matcher.find("Open the file", "en", "ru").empty());
+  // Short segments match like long ones.
+  auto short_one = matcher.find("Open a file", "en", "az");
+  REQUIRE(short_one.size() == 2);
+  CHECK(short_one[0].score == 65);
+
+  // The matcher sees units added after it was made.
+  memory.add(pair_unit("en", plain("Close the file"), "az", plain("Faylı bağla"), 5));
+  CHECK(matcher.find("Close the file", "en", "az").size() == 3);
+  MatchOptions exhaustive;
+  exhaustive.exhaustive = true;
+  CHECK(matcher.find("Close the file", "en", "az", exhaustive).size() == 3);
+
+  MatchOptions zero;
+  zero.min_score = 0;
+  CHECK_THROWS_AS(matcher.find("x", "en", "az", zero), dilmanc::Error);
+}
+
+TEST_CASE("fuzzy index: a memory written before the index existed gets one when opened") {
+  TempDir dir;
+  const std::string path = (dir / "memory.db").string();
+  {
+    TranslationMemory memory(path);
+    memory.add(pair_unit("en", plain("Save the file"), "ru", plain("Сохранить файл"), 1));
+  }
+  TranslationMemory memory(path);
+  FuzzyMatcher matcher(memory);
+  auto m = matcher.find("Save this file", "en", "ru");
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].score == 66);
+}
