@@ -67,6 +67,22 @@ TEST_CASE("reads OmegaT's translated output: targets filled, attributes kept, un
   CHECK(xliff_state_is_translated(s1.state));
 }
 
+TEST_CASE("reads a file OmegaT 3.6 translated (tests/data/xliff/omegat-3.6-output.xlf)") {
+  // Made by OmegaT 3.6 (console-translate, sentence segmentation on, a TMX in tm/auto) from
+  // a file in dilmanc's layout: it translates inside each mrk, keeps the mrk structure and
+  // leaves the state as it was.
+  const XliffDocument doc = read_xliff(source_dir() / "tests" / "data" / "xliff" / "omegat-3.6-output.xlf");
+  const XliffUnit& a = unit(doc, "a");
+  REQUIRE(a.segments.size() == 3);
+  CHECK(a.segments[0].id == "a.1");
+  CHECK(a.segments[0].target.text == "Читайте дальше.");
+  CHECK(a.segments[2].id == "a.2");
+  CHECK(a.segments[2].target.text == "Лидеры встречаются в Баку");
+  CHECK(a.segments[2].state == XliffState::kNew);
+  CHECK(unit(doc, "b").segments.at(0).target.text == "Читайте дальше. Лидеры встречаются в Баку");
+  CHECK(display_text(unit(doc, "c").segments.at(0).target) == "Читайте дальше. {1}Leaders{/1} meet in Baku");
+}
+
 TEST_CASE("a unit the CAT tool segmented otherwise") {
   // Our seg-source said b5.1 / b5.2; the tool's target has its own segmentation.
   const std::string text = xliff12(
