@@ -176,10 +176,23 @@ class HtmlReader {
     return base_ + static_cast<std::size_t>(in->consumed) + static_cast<std::size_t>(in->cur - in->base);
   }
 
+  // Line numbers are asked for in increasing offsets, mostly: count from the last answer.
+  std::int64_t line_of(std::size_t offset) const {
+    offset = std::min(offset, bytes_.size());
+    if (offset < line_offset_) {
+      line_offset_ = 0;
+      line_ = 1;
+    }
+    line_ += std::count(bytes_.begin() + static_cast<std::ptrdiff_t>(line_offset_),
+                        bytes_.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+    line_offset_ = offset;
+    return line_;
+  }
+
   Error::Location where(std::size_t offset) const {
     Error::Location loc;
     loc.file = source_;
-    loc.line = line_at(bytes_, offset);
+    loc.line = line_of(offset);
     loc.offset = static_cast<std::int64_t>(offset);
     return loc;
   }
@@ -190,7 +203,7 @@ class HtmlReader {
     to = std::min(to, bytes_.size());
     if (to < from + prefix.size()) return std::string::npos;
     for (std::size_t i = to - prefix.size() + 1; i-- > from;) {
-      if (!equals_ignoring_case(bytes_.substr(i, prefix.size()), prefix)) continue;
+      if (bytes_[i] != '<' || !equals_ignoring_case(bytes_.substr(i, prefix.size()), prefix)) continue;
       std::size_t after = i + prefix.size();
       if (after < bytes_.size() && is_name_char(bytes_[after])) continue;
       return i;
@@ -379,10 +392,10 @@ class HtmlReader {
     if (implied && element.started_real && !end_tag_optional(name)) {
       Error::Location loc;
       loc.file = source_;
-      loc.line = line_at(bytes_, element.begin);
+      loc.line = line_of(element.begin);
       doc_.warnings.push_back(
           Error::Describe(trf("<{1}> is not closed; it ends where a browser would end it, at line {2}", name,
-                              std::to_string(line_at(bytes_, tag_begin))),
+                              std::to_string(line_of(tag_begin))),
                           loc));
     }
 
@@ -526,7 +539,7 @@ class HtmlReader {
       pending.position = begin;
       pending.block.kind = kind;
       pending.block.element = element;
-      pending.block.line = line_at(bytes_, begin);
+      pending.block.line = line_of(begin);
       pending.block.source.text = *v;
       tag.attribute_blocks[i] = static_cast<int>(pending_.size());  // remapped in finish()
       pending_.push_back(std::move(pending));
@@ -611,7 +624,7 @@ class HtmlReader {
     Block& block = pending.block;
     block.kind = block_kind_;
     block.element = block_element_;
-    block.line = line_at(bytes_, begin_raw);
+    block.line = line_of(begin_raw);
     block.raw = std::string(bytes_.substr(begin_raw, end_raw - begin_raw));
     std::map<int, int> ids;  // pair -> code id
     int next_id = 1;
@@ -709,6 +722,8 @@ class HtmlReader {
   std::size_t base_ = 0;          // bytes before what libxml2 sees (a byte-order mark)
   std::size_t pos_ = 0;           // input consumed by the events so far
   std::size_t literal_from_ = 0;  // start of the skeleton bytes not yet emitted
+  mutable std::size_t line_offset_ = 0;
+  mutable std::int64_t line_ = 1;
   std::vector<OpenElement> stack_;
   std::vector<PendingBlock> pending_;
 

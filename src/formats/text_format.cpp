@@ -19,6 +19,7 @@ bool is_blank_byte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '
 struct Line {
   std::size_t begin = 0;  // first non-blank byte
   std::size_t end = 0;    // after the last non-blank byte
+  std::int64_t number = 0;
 };
 
 bool starts_footer(std::string_view line) {
@@ -42,10 +43,11 @@ Document parse_text(std::string_view bytes, const std::string& source_name) {
   std::vector<std::vector<Line>> paragraphs;
   bool previous_blank = true;
   std::size_t start = bytes.substr(0, 3) == kByteOrderMark ? 3 : 0;
+  std::int64_t number = 0;
   while (start < bytes.size()) {
     std::size_t newline = bytes.find('\n', start);
     std::size_t stop = newline == std::string_view::npos ? bytes.size() : newline;
-    Line line{start, stop};
+    Line line{start, stop, ++number};
     // Spaces, tabs and no-break spaces at the ends of a line are not text.
     for (bool trimmed = true; trimmed;) {
       trimmed = false;
@@ -79,13 +81,13 @@ Document parse_text(std::string_view bytes, const std::string& source_name) {
   }
 
   std::size_t written = 0;  // bytes of the input already in the skeleton or a block
-  auto add_block = [&](BlockKind kind, std::size_t begin, std::size_t end) {
+  auto add_block = [&](BlockKind kind, std::size_t begin, std::size_t end, std::int64_t line) {
     doc.skeleton.push_back({SkeletonPart::Kind::kLiteral, std::string(bytes.substr(written, begin - written)), 0});
     Block block;
     block.id = block_id(doc.blocks.size());
     block.kind = kind;
     block.element = "line";
-    block.line = line_at(bytes, begin);
+    block.line = line;
     block.raw = std::string(bytes.substr(begin, end - begin));
     block.source.text = block.raw;
     doc.skeleton.push_back({SkeletonPart::Kind::kBlock, {}, doc.blocks.size()});
@@ -95,10 +97,10 @@ Document parse_text(std::string_view bytes, const std::string& source_name) {
   for (std::size_t p = 0; p < paragraphs.size(); ++p) {
     const auto& lines = paragraphs[p];
     if (has_footer && p + 1 == paragraphs.size()) {
-      for (const Line& line : lines) add_block(BlockKind::kFooter, line.begin, line.end);
+      for (const Line& line : lines) add_block(BlockKind::kFooter, line.begin, line.end, line.number);
     } else {
       BlockKind kind = p == 0 && lines.size() == 1 && paragraphs.size() > 1 ? BlockKind::kTitle : BlockKind::kParagraph;
-      add_block(kind, lines.front().begin, lines.back().end);
+      add_block(kind, lines.front().begin, lines.back().end, lines.front().number);
     }
   }
   doc.skeleton.push_back({SkeletonPart::Kind::kLiteral, std::string(bytes.substr(written)), 0});
