@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 
 #include "dilmanc/error.h"
@@ -767,6 +768,9 @@ std::string charset_to_utf8(std::string_view bytes, const std::string& charset, 
 }  // namespace
 
 Document parse_html(std::string_view bytes, const std::string& source_name) {
+  // libxml2's global tables must be set up once before threads parse at the same time.
+  static std::once_flag libxml2_ready;
+  std::call_once(libxml2_ready, xmlInitParser);
   reject_binary(bytes, source_name);
   std::string converted;
   std::string encoding;
