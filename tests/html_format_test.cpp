@@ -92,6 +92,24 @@ TEST_CASE("every HTML page reads and writes back byte for byte, and renders to t
   }
 }
 
+TEST_CASE("odd HTML reads and writes back too") {
+  for (std::string odd : {"", "\xEF\xBB\xBF<p>Hi</p>", "plain words", "<!-- only a comment -->",
+                          "<P CLASS=x>Upper <B>case</B></P>", "<p>a <!-- x --> b <?php echo 1 ?> c</p>",
+                          "<p>x</p></div></span>trailing", "<table><tr><td>a<td>b</table>",
+                          "<p>Tom &amp Jerry &unknown; &#0;</p>", "<p>a<p>b<div>c</div>d"}) {
+    CAPTURE(odd);
+    Document doc = parse_document(odd, Format::kHtml, "odd.html");
+    CHECK(render_document(doc) == odd);
+  }
+  Document upper = parse_document("<P CLASS=x>Upper <B>case</B></P>", Format::kHtml, "u.html");
+  REQUIRE(upper.blocks.size() == 1);
+  CHECK(display_text(upper.blocks[0].source) == "Upper {1}case{/1}");
+  CHECK(upper.blocks[0].source.codes[0].original == "<B>");
+  Document comment = parse_document("<p>a <!-- x --> b</p>", Format::kHtml, "c.html");
+  CHECK(display_text(comment.blocks[0].source) == "a {1/} b");
+  CHECK(comment.blocks[0].source.codes[0].name == "comment");
+}
+
 TEST_CASE("a news page: blocks, kinds, inline codes and translatable attributes") {
   Document doc = html("news.html");
   CHECK(doc.language == "en");

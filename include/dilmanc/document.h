@@ -125,8 +125,8 @@ struct Document {
   std::vector<SkeletonTag> tags;
   std::vector<SkeletonPart> skeleton;
   int html_tag = -1;  // index into tags of <html>, or -1
-  // Problems the reader recovered from (unclosed tags...), as "LINE:COLUMN: message",
-  // translated into the interface language.
+  // Problems the reader recovered from (unclosed tags...), as "FILE:LINE:COLUMN: message"
+  // in the interface language (libxml2's own descriptions stay in English).
   std::vector<std::string> warnings;
 };
 

@@ -140,6 +140,10 @@ class HtmlReader {
     std::size_t start = bytes_.substr(0, 3) == kByteOrderMark ? 3 : 0;
     base_ = start;
     pos_ = start;
+    if (start == bytes_.size()) {  // nothing to parse (libxml2 refuses an empty buffer)
+      finish();
+      return std::move(doc_);
+    }
 
     htmlParserCtxtPtr raw_ctxt =
         htmlCreateMemoryParserCtxt(bytes_.data() + start, static_cast<int>(bytes_.size() - start));
