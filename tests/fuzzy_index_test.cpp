@@ -330,3 +330,51 @@ TEST_CASE("fuzzy index: a memory written before the index existed gets one when 
   REQUIRE(m.size() == 1);
   CHECK(m[0].score == 66);
 }
+
+TEST_CASE("dilmanc query: text, batches on standard input, JSON, errors") {
+  using dilmanc::test::run_cli;
+  TempDir dir;
+  const std::string path = (dir / "memory.db").string();
+  {
+    TranslationMemory memory(path);
+    memory.add(pair_unit("en", plain("The report for 2019 is ready."), "ru", plain("Отчёт за 2019 год готов."), 1));
+    memory.add(pair_unit("en", plain("The ministry published the new migration rules on its website."), "ru",
+                         plain("Министерство опубликовало новые миграционные правила на своём сайте."), 2));
+  }
+  auto one = run_cli({"query", "--memory", path, "--from", "en", "--to", "ru", "The report for 2023 is ready."});
+  CHECK(one.exit_code == 0);
+  CHECK(one.out.find("Отчёт за 2023 год готов.") != std::string::npos);
+  CHECK(one.out.find("adapted") != std::string::npos);
+  CHECK(one.out.find("[-2019-]{+2023+}") != std::string::npos);  // no colours off a terminal
+  CHECK(one.out.find("\x1b[") == std::string::npos);
+  CHECK(one.out.find("generated.tmx #1") != std::string::npos);
+
+  auto batch = run_cli({"query", "--memory", path, "--from", "en", "--to", "ru", "--json"},
+                       "The report for 2019 is ready.\nThe ministry published the new visa rules on its website.\n"
+                       "Nothing like this at all here.\n");
+  CHECK(batch.exit_code == 0);
+  CHECK(batch.out.rfind("{\"from\": \"en\", \"to\": \"ru\", \"min\": 50, \"queries\": [", 0) == 0);
+  CHECK(batch.out.find("\"score\": 100") != std::string::npos);
+  CHECK(batch.out.find("\"score\": 90") != std::string::npos);
+  CHECK(batch.out.find("{\"kind\": \"replaced\", \"query\": \"visa\", \"source\": \"migration\"}") != std::string::npos);
+  CHECK(batch.out.find("{\"query\": \"Nothing like this at all here.\", \"matches\": []}") != std::string::npos);
+
+  auto exhaustive = run_cli({"query", "--memory", path, "--from", "en", "--to", "ru", "--json", "--exhaustive"},
+                            "The report for 2019 is ready.\nThe ministry published the new visa rules on its website.\n"
+                            "Nothing like this at all here.\n");
+  CHECK(exhaustive.out == batch.out);
+
+  auto az = run_cli({"--ui-lang", "az", "query", "--memory", path, "--from", "en", "--to", "ru", "Nothing here"});
+  CHECK(az.out.find("uyğunluq tapılmadı") != std::string::npos);
+
+  auto bad_min = run_cli({"query", "--memory", path, "--from", "en", "--to", "ru", "--min", "0", "x"});
+  CHECK(bad_min.exit_code == 2);
+  auto bad_lang = run_cli({"query", "--memory", path, "--from", "xx", "--to", "ru", "x"});
+  CHECK(bad_lang.exit_code == 2);
+  auto no_memory = run_cli({"query", "--memory", (dir / "missing.db").string(), "--from", "en", "--to", "ru", "x"});
+  CHECK(no_memory.exit_code == 1);
+  CHECK(!no_memory.err.empty());
+  auto bad_utf8 = run_cli({"query", "--memory", path, "--from", "en", "--to", "ru"}, "fine\nbad \xff here\n");
+  CHECK(bad_utf8.exit_code == 1);
+  CHECK(bad_utf8.err.find("-:2") != std::string::npos);
+}
