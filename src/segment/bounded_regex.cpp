@@ -75,3 +75,85 @@ std::string bound_quantifiers(std::string_view p, int limit) {
 }
 
 }  // namespace dilmanc::segment_detail
+
+namespace dilmanc::segment_detail {
+
+std::string first_required_item(std::string_view p) {
+  if (p.empty()) return {};
+  int depth = 0;
+  int set_depth = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (set_depth > 0) {
+      if (c == '[') ++set_depth;
+      if (c == ']') --set_depth;
+      continue;
+    }
+    if (c == '[') ++set_depth;
+    else if (c == '(') ++depth;
+    else if (c == ')') --depth;
+    else if (c == '|' && depth == 0) return {};
+  }
+  std::size_t end = 0;
+  const char c = p[0];
+  if (c == '\\') {
+    if (p.size() < 2) return {};
+    const char e = p[1];
+    if (e == 'p' || e == 'P') {
+      end = p.find('}', 2);
+      if (end == std::string_view::npos) return {};
+      ++end;
+    } else if (std::string_view("sSdD").find(e) != std::string_view::npos ||
+               std::string_view(".()[]{}?*+|^$\\-!\"'/,;:@#%&~<>=").find(e) != std::string_view::npos) {
+      end = 2;
+    } else {
+      return {};  // \b, \z, \Q, \x, \u, back-references...
+    }
+  } else if (c == '[') {
+    int nest = 0;
+    for (std::size_t i = 0; i < p.size() && end == 0; ++i) {
+      if (p[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (p[i] == '[') ++nest;
+      if (p[i] == ']' && --nest == 0) end = i + 1;
+    }
+    if (end == 0) return {};
+  } else if (std::string_view("()^$.|*+?{}").find(c) != std::string_view::npos) {
+    return {};
+  } else {
+    end = 1;  // one literal character, UTF-8
+    while (end < p.size() && (static_cast<unsigned char>(p[end]) & 0xC0) == 0x80) ++end;
+  }
+  if (end < p.size()) {
+    const char q = p[end];
+    if (q == '?' || q == '*') return {};
+    if (q == '{' && end + 1 < p.size() && p[end + 1] == '0') return {};
+  }
+  return std::string(p.substr(0, end));
+}
+
+std::string item_as_set_pattern(std::string_view item) {
+  if (item.empty()) return {};
+  if (item == "\\s") return "[:White_Space:]";
+  if (item == "\\S") return "[:^White_Space:]";
+  if (item == "\\d") return "[:Nd:]";
+  if (item == "\\D") return "[:^Nd:]";
+  if (item[0] == '[') {
+    // \w, \s and \d inside a set differ between the two syntaxes; leave such sets alone
+    for (std::size_t i = 0; i + 1 < item.size(); ++i) {
+      if (item[i] != '\\') continue;
+      if (std::string_view("sSdDwWhHvVbBRX").find(item[i + 1]) != std::string_view::npos) return {};
+      ++i;
+    }
+    return std::string(item);
+  }
+  return "[" + std::string(item) + "]";
+}
+
+}  // namespace dilmanc::segment_detail

@@ -17,3 +17,17 @@ namespace dilmanc::segment_detail {
 std::string bound_quantifiers(std::string_view pattern, int limit);
 
 }  // namespace dilmanc::segment_detail
+
+namespace dilmanc::segment_detail {
+
+// The first item of a pattern when every match must start with one character it describes:
+// a set ("[.!?]"), a class escape ("\s", "\d", "\p{Lu}"), an escaped or plain literal; not
+// optional ("?", "*", "{0,") and with no alternation at the top level. Empty when there is
+// none or it cannot be told. A segmenter tests that character before calling ICU.
+std::string first_required_item(std::string_view pattern);
+
+// The item as a UnicodeSet pattern ("\s" -> "[:White_Space:]"), or empty when ICU's sets
+// would read it differently from its regular expressions.
+std::string item_as_set_pattern(std::string_view item);
+
+}  // namespace dilmanc::segment_detail

@@ -4,6 +4,7 @@
 #include <unicode/locid.h>
 #include <unicode/regex.h>
 #include <unicode/uchar.h>
+#include <unicode/uniset.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
@@ -51,12 +52,19 @@ struct CompiledRule {
   // When ICU refuses <beforebreak> as a look-behind: after-part and a windowed search.
   Matcher after;
   Matcher before_in_window;  // (?:before)\z over [position - kFallbackWindow, position)
-  // Break rules only: finds where the rule may apply (starts of <afterbreak> matches, or
-  // ends of <beforebreak> matches when the rule has no after-part).
+  // Break rules only: finds where the rule may apply (ends of <beforebreak> matches, or
+  // starts of <afterbreak> matches); each place found is then tested with the whole rule.
   Matcher finder;
   bool finder_is_before = true;
+  Matcher precheck;  // the other part, searched once per paragraph
 
-  bool matches_at(int32_t position) {
+  // The characters the after-part must start with, when the pattern tells: a cheap test
+  // that spares calls into ICU at positions the rule cannot fit.
+  std::unique_ptr<icu::UnicodeSet> first_char;
+
+  bool matches_at(int32_t position, const icu::UnicodeString& text) {
+    if (first_char && (position >= text.length() || !first_char->contains(text.char32At(position))))
+      return false;
     UErrorCode status = U_ZERO_ERROR;
     if (test) return test->lookingAt(position, status) && U_SUCCESS(status);
     if (after && !(after->lookingAt(position, status) && U_SUCCESS(status))) return false;
@@ -80,8 +88,9 @@ struct Segmenter::Impl {
        const std::string& source);
   // Points every matcher and the break iterator at `text` after it changed.
   void load();
-  // 1 break, 0 no break, -1 no rule applies
-  int decide(int32_t position);
+  // 1 break, 0 no break, -1 no rule applies. `break_rules_tried`: the break rules are
+  // known not to match at `position`.
+  int decide(int32_t position, bool break_rules_tried);
 };
 
 Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
@@ -106,6 +115,12 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
     if (!r.before.empty()) combined += "(?<=" + segment_detail::bound_quantifiers(r.before, kLookBehindLimit) + ")";
     status = U_ZERO_ERROR;
     rule.test = compile(combined, status);
+    if (std::string set = segment_detail::item_as_set_pattern(segment_detail::first_required_item(r.after));
+        !set.empty()) {
+      status = U_ZERO_ERROR;
+      auto first = std::make_unique<icu::UnicodeSet>(to_unicode(set), status);
+      if (U_SUCCESS(status)) rule.first_char = std::move(first);
+    }
     if (!rule.test) {
       if (!r.after.empty()) {
         status = U_ZERO_ERROR;
@@ -118,13 +133,23 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
       rule.before_in_window->useTransparentBounds(true);
     }
     if (rule.is_break && !(r.before.empty() && r.after.empty())) {
-      // The after-part, when there is one, finds every place where it starts; the before-part
-      // alone would miss places whose match overlaps an earlier, greedier one.
-      rule.finder_is_before = r.after.empty();
+      // The before-part finds candidate places fastest (its ends). One anchored at the
+      // paragraph start ("^...") or running over any text (".{1,300}") matches once,
+      // greedily, and would hide the places further on, so such rules are found by the
+      // starts of their after-part instead.
+      const bool greedy = r.before.find('^') != std::string::npos || r.before.find(".{") != std::string::npos ||
+                          r.before.find(".*") != std::string::npos || r.before.find(".+") != std::string::npos;
+      rule.finder_is_before = !r.before.empty() && (r.after.empty() || !greedy);
       status = U_ZERO_ERROR;
       const std::string& pattern = rule.finder_is_before ? r.before : r.after;
       rule.finder = compile(pattern, status);
       if (!rule.finder) invalid(pattern, status);
+      const std::string& other = rule.finder_is_before ? r.after : r.before;
+      if (!other.empty()) {
+        status = U_ZERO_ERROR;
+        rule.precheck = compile(other, status);
+        if (!rule.precheck) invalid(other, status);
+      }
       break_rules.push_back(rules.size());
     }
     rules.push_back(std::move(rule));
@@ -137,13 +162,17 @@ void Segmenter::Impl::load() {
     if (rule.after) rule.after->reset(text);
     if (rule.before_in_window) rule.before_in_window->reset(text);
     if (rule.finder) rule.finder->reset(text);
+    if (rule.precheck) rule.precheck->reset(text);
   }
   sentences->setText(text);
 }
 
-int Segmenter::Impl::decide(int32_t position) {
-  for (auto& rule : rules)
-    if (rule.matches_at(position)) return rule.is_break ? 1 : 0;
+int Segmenter::Impl::decide(int32_t position, bool break_rules_tried) {
+  for (auto& rule : rules) {
+    // Where the break rules' own search found nothing, none of them matches: skip them.
+    if (break_rules_tried && rule.finder) continue;
+    if (rule.matches_at(position, text)) return rule.is_break ? 1 : 0;
+  }
   return -1;
 }
 
@@ -249,15 +278,23 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
   if (m.options.line_breaks_end_sentences)
     for (int32_t i = 0; i < n; ++i)
       if (is_line_break(t[i])) propose(i, false, true);
+  std::vector<int32_t> rule_hits;  // where some break rule matches
   for (std::size_t index : m.break_rules) {
     CompiledRule& rule = m.rules[index];
     UErrorCode status = U_ZERO_ERROR;
+    // A rule whose other part matches nowhere in the paragraph cannot apply anywhere: one
+    // quick search often spares the scan for places.
+    if (rule.precheck && !(rule.precheck->find(status) && U_SUCCESS(status))) continue;
     while (rule.finder->find(status) && U_SUCCESS(status)) {
       int32_t x = rule.finder_is_before ? rule.finder->end(status) : rule.finder->start(status);
-      if (x > 0 && x < n) propose(x, false, false);
+      if (x > 0 && x < n && rule.matches_at(x, t)) {
+        propose(x, false, false);
+        rule_hits.push_back(x);
+      }
     }
   }
 
+  std::sort(rule_hits.begin(), rule_hits.end());
   // One decision per whitespace run.
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) { return a.end < b.end; });
@@ -281,7 +318,7 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
       positions.insert(positions.end(), merged.inner.begin(), merged.inner.end());
       bool vetoed = false;
       for (int32_t x : positions) {
-        int d = m.decide(x);
+        int d = m.decide(x, !std::binary_search(rule_hits.begin(), rule_hits.end(), x));
         if (d == 1) {
           cut = true;
           break;
