@@ -295,3 +295,28 @@ TEST_CASE("nothing is written when reading fails") {
   CHECK_THROWS_AS(write_document(read_document((dir / "bad.html").string()), target.string()), Error);
   CHECK(!std::filesystem::exists(target));
 }
+
+TEST_CASE("the Azerbaijani and Russian examples are editions of the English page, block for block") {
+  auto example = [](const std::string& lang) {
+    return read_document((source_dir() / ("examples/global-forum-on-refugees." + lang + ".html")).string());
+  };
+  Document en = example("en");
+  for (std::string lang : {"az", "ru"}) {
+    CAPTURE(lang);
+    Document edition = example(lang);
+    CHECK(edition.language == lang);
+    REQUIRE(edition.blocks.size() == en.blocks.size());
+    // Writing the English page with the edition's texts gives a page that reads as the edition.
+    Document made = en;
+    made.language = lang;
+    for (std::size_t i = 0; i < en.blocks.size(); ++i) {
+      CHECK(edition.blocks[i].kind == en.blocks[i].kind);
+      set_block_translation(made, i, edition.blocks[i].source);
+    }
+    Document reread = parse_document(render_document(made), Format::kHtml, "made.html");
+    CHECK(reread.language == lang);
+    REQUIRE(reread.blocks.size() == edition.blocks.size());
+    for (std::size_t i = 0; i < edition.blocks.size(); ++i)
+      CHECK(display_text(reread.blocks[i].source) == display_text(edition.blocks[i].source));
+  }
+}

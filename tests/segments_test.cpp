@@ -55,8 +55,8 @@ InlineText marked(std::initializer_list<std::variant<std::string, InlineCode>> p
 
 InlineCode opening(int id) { return {InlineCode::Kind::kOpening, id, false, "", ""}; }
 InlineCode closing(int id) { return {InlineCode::Kind::kClosing, id, false, "", ""}; }
-InlineCode open_isolated(int id) { return {InlineCode::Kind::kOpening, id, true, "", ""}; }
-InlineCode close_isolated(int id) { return {InlineCode::Kind::kClosing, id, true, "", ""}; }
+InlineCode opening_isolated(int id) { return {InlineCode::Kind::kOpening, id, true, "", ""}; }
+InlineCode closing_isolated(int id) { return {InlineCode::Kind::kClosing, id, true, "", ""}; }
 InlineCode ph(int id) { return {InlineCode::Kind::kPlaceholder, id, false, "", ""}; }
 
 }  // namespace
@@ -137,9 +137,9 @@ TEST_CASE("isolated codes keep their order; segment and block translations repla
   Document doc = segmented("<p>Start <b><i>one. Two</i></b> end.</p>");
   const Block& b = doc.blocks[0];
   REQUIRE(shown(b) == std::vector<std::string>{"b1.s1 Start {1>}{2>}one.", "b1.s2 Two{<1}{<2} end."});
-  CHECK_THROWS_AS(set_translation(doc, "b1.s1", marked({"Bir ", open_isolated(2), open_isolated(1), "başla."})), Error);
-  set_translation(doc, "b1.s1", marked({open_isolated(1), open_isolated(2), "Bir başla."}));
-  set_translation(doc, "b1.s2", marked({"İki", close_isolated(1), close_isolated(2), " son."}));
+  CHECK_THROWS_AS(set_translation(doc, "b1.s1", marked({"Bir ", opening_isolated(2), opening_isolated(1), "başla."})), Error);
+  set_translation(doc, "b1.s1", marked({opening_isolated(1), opening_isolated(2), "Bir başla."}));
+  set_translation(doc, "b1.s2", marked({"İki", closing_isolated(1), closing_isolated(2), " son."}));
   CHECK(render_document(doc).find("<p><b><i>Bir başla. İki</i></b> son.</p>") != std::string::npos);
   CHECK(display_text(block_output(b)) == "{1}{2}Bir başla. İki{/2}{/1} son.");
 
@@ -190,4 +190,20 @@ TEST_CASE("the HTML example, segmented with the English rules") {
   CHECK(find_segment(doc, "b23.s3"));
   // Untranslated, the segmented page still writes back byte for byte.
   CHECK(render_document(doc) == read_file(path));
+}
+
+TEST_CASE("inline markup across a sentence boundary, with the English rules") {
+  Document doc = read_document((source_dir() / "tests/data/html/code-across-sentences.html").string());
+  segment_document(doc, Segmenter("en"));
+  const Block& b = doc.blocks[1];
+  CHECK(shown(b) == std::vector<std::string>{"b2.s1 The first sentence is {1>}plain.",
+                                             "b2.s2 The second{<1} is emphasized in part.",
+                                             "b2.s3 {1}A third sentence in bold.{/1}", "b2.s4 Run {1}make{/1} now."});
+  CHECK(b.segments[0].source.codes[0].original == "<em>");
+  CHECK(b.segments[1].source.codes[0].original == "</em>");
+  // Translated sentence by sentence, the page keeps <em> balanced.
+  set_translation(doc, "b2.s1", marked({"Birinci cümlə ", opening_isolated(1), "sadədir."}));
+  set_translation(doc, "b2.s2", marked({"İkinci", closing_isolated(1), " qismən vurğulanıb."}));
+  CHECK(render_document(doc).find("<p>Birinci cümlə <em>sadədir. İkinci</em> qismən vurğulanıb. <b>A third") !=
+        std::string::npos);
 }
