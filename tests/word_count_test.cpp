@@ -2,6 +2,7 @@
 
 #include "dilmanc/document.h"
 #include "dilmanc/formats.h"
+#include "dilmanc/segmenter.h"
 #include "dilmanc/word_count.h"
 #include "support.h"
 
@@ -57,4 +58,20 @@ TEST_CASE("a document's count is the sum of its blocks; segments count the same"
   WordCount sum;
   for (const Block& b : doc.blocks) sum += count_words(b.source, "en");
   CHECK(sum == total);
+}
+
+TEST_CASE("the words and characters of a block's segments add up to the block's") {
+  Document doc = read_document((dilmanc::test::source_dir() / "examples/global-forum-on-refugees.en.html").string());
+  segment_document(doc, Segmenter("en"));
+  WordCount blocks, segments;
+  for (const Block& b : doc.blocks) {
+    WordCount block = count_words(b.source, "en"), parts;
+    for (const Segment& s : b.segments) parts += count_words(s.source, "en");
+    CHECK(parts.words == block.words);
+    CHECK(parts.characters == block.characters);
+    blocks += block;
+    segments += parts;
+  }
+  CHECK(blocks.words > 700);
+  CHECK(segments.words == blocks.words);
 }
