@@ -169,7 +169,7 @@ class HtmlReader {
       xmlFreeDoc(ctxt_->myDoc);
       ctxt_->myDoc = nullptr;
     }
-    flush(pos_);
+    flush();
     finish();
     return std::move(doc_);
   }
@@ -344,12 +344,12 @@ class HtmlReader {
         else emit_tag(tag, tag_begin, tag_end);
         break;
       case ElementClass::kBlock:
-        flush(tag_begin);
+        flush();
         emit_tag(tag, tag_begin, tag_end);
-        begin_block(kind_for(name), name, tag_end, stack_.size());
+        begin_block(kind_for(name), name);
         break;
       case ElementClass::kInline: {
-        if (!block_active_) begin_anonymous_block(tag_begin);
+        if (!block_active_) begin_anonymous_block();
         Item item;
         item.begin = tag_begin;
         item.end = tag_end;
@@ -366,7 +366,7 @@ class HtmlReader {
         break;
       }
       case ElementClass::kContainer:
-        flush(tag_begin);
+        flush();
         emit_tag(tag, tag_begin, tag_end);
         break;
     }
@@ -417,7 +417,7 @@ class HtmlReader {
         break;
       case ElementClass::kBlock:
       case ElementClass::kContainer:
-        flush(tag_begin);
+        flush();
         break;
       case ElementClass::kInline:
         if (is_void_element(name) || !block_active_) break;
@@ -441,7 +441,7 @@ class HtmlReader {
     if (untranslatable()) return;
     if (!block_active_) {
       if (is_all_space(decoded)) return;
-      begin_anonymous_block(begin);
+      begin_anonymous_block();
     }
     if (!items_.empty() && items_.back().kind == Item::Kind::kText && items_.back().end == begin) {
       items_.back().text += decoded;
@@ -483,20 +483,18 @@ class HtmlReader {
     return kind;
   }
 
-  void begin_block(BlockKind kind, const std::string& element, std::size_t content_begin, std::size_t depth) {
+  void begin_block(BlockKind kind, const std::string& element) {
     block_active_ = true;
     ++block_serial_;
     block_kind_ = kind;
     block_element_ = element;
-    block_begin_ = content_begin;
-    (void)depth;
     items_.clear();
   }
 
   // Text or an inline element outside any block element: a block of its own, named after
   // the nearest block element around it (the rest of an li after a nested list) or the
   // container.
-  void begin_anonymous_block(std::size_t begin) {
+  void begin_anonymous_block() {
     std::string element = stack_.empty() ? "body" : stack_.back().name;
     BlockKind kind = kind_for("");
     for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
@@ -506,7 +504,7 @@ class HtmlReader {
         break;
       }
     }
-    begin_block(kind, element, begin, stack_.size());
+    begin_block(kind, element);
   }
 
   int record_tag(const std::string& name, const std::vector<std::pair<std::string, std::optional<std::string>>>& attributes,
@@ -575,9 +573,9 @@ class HtmlReader {
       if (items[i].tag >= 0) emit_tag(items[i].tag, items[i].begin, items[i].end);
   }
 
-  // Ends the current block at raw offset `end`: whitespace and codes that do not belong
-  // to its text (unpaired at its edges, standalone at its edges) go to the skeleton.
-  void flush(std::size_t end) {
+  // Ends the current block: whitespace and codes at its edges that do not belong to its
+  // text (standalone, or unpaired in the block) go to the skeleton.
+  void flush() {
     if (!block_active_) return;
     block_active_ = false;
     std::vector<Item> items = std::move(items_);
@@ -608,7 +606,6 @@ class HtmlReader {
       if (items[i].kind == Item::Kind::kText && has_word_character(items[i].text)) has_text = true;
     if (!has_text) {
       to_skeleton(items, 0, items.size());
-      (void)end;
       return;
     }
 
@@ -737,7 +734,6 @@ class HtmlReader {
   int pair_counter_ = 0;
   BlockKind block_kind_ = BlockKind::kText;
   std::string block_element_;
-  std::size_t block_begin_ = 0;
   std::vector<Item> items_;
 };
 
