@@ -14,6 +14,7 @@
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
+#include "dilmanc/text.h"
 #include "formats/format_parts.h"
 
 namespace dilmanc {
@@ -104,6 +105,20 @@ namespace formats {
 std::int64_t line_at(std::string_view bytes, std::size_t offset) {
   offset = std::min(offset, bytes.size());
   return 1 + std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+}
+
+std::string nfc_text(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0xCC) continue;  // U+0000..U+02FF (and continuation bytes): starters, always NFC
+    InlineCode::Kind kind;
+    if (marker_at(text, i, &kind)) {
+      i += kMarkerBytes - 1;
+      continue;
+    }
+    return to_nfc(text);
+  }
+  return std::string(text);
 }
 
 void reject_binary(std::string_view bytes, const std::string& source_name) {

@@ -543,7 +543,7 @@ class HtmlReader {
       pending.block.kind = kind;
       pending.block.element = element;
       pending.block.line = line_of(begin);
-      pending.block.source.text = *v;
+      pending.block.source.text = nfc_text(*v);
       tag.attribute_blocks[i] = static_cast<int>(pending_.size());  // remapped in finish()
       pending_.push_back(std::move(pending));
       any = true;
@@ -677,6 +677,7 @@ class HtmlReader {
     std::size_t trail = t.text.size();
     while (trail >= kMarkerBytes && marker_at(t.text, trail - kMarkerBytes, &kind)) trail -= kMarkerBytes;
     if (trail > 0 && t.text[trail - 1] == ' ') t.text.erase(trail - 1, 1);
+    t.text = nfc_text(t.text);  // segmentation and the memory compare NFC text
 
     literal_until(begin_raw);
     doc_.skeleton.push_back({SkeletonPart::Kind::kBlock, {}, pending_.size()});

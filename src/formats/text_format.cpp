@@ -89,7 +89,7 @@ Document parse_text(std::string_view bytes, const std::string& source_name) {
     block.element = "line";
     block.line = line;
     block.raw = std::string(bytes.substr(begin, end - begin));
-    block.source.text = block.raw;
+    block.source.text = nfc_text(block.raw);  // segmentation and the memory compare NFC text
     doc.skeleton.push_back({SkeletonPart::Kind::kBlock, {}, doc.blocks.size()});
     doc.blocks.push_back(std::move(block));
     written = end;
