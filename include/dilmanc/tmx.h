@@ -56,7 +56,8 @@ class TmxReader {
 
   // Reads the next <tu>; false after the last one. A tu with a variant in a language
   // ISO 639 does not know, or with fewer than two languages holding text, comes back
-  // skipped with its reason. Units get origin_file = the file's name and origin_segment =
+  // skipped with its reason. A tu with several variants in one target language gives one
+  // entry per alternative (the first with every language, then source + alternative). Units get origin_file = the file's name and origin_segment =
   // the tuid unless the tu carries x-origin-file / x-origin-segment props. Throws
   // Error(kInput) with line and column on malformed XML or TMX.
   bool next(TmxEntry& entry);

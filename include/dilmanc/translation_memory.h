@@ -28,6 +28,13 @@
 
 namespace dilmanc {
 
+class TranslationMemory;
+struct AddResult;
+namespace memory {
+struct PreparedUnit;
+AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
+}  // namespace memory
+
 // A TMX <prop> (is_note false: `type` holds its type) or <note> (is_note true), kept verbatim.
 struct Annotation {
   bool is_note = false;
@@ -187,6 +194,7 @@ class TranslationMemory {
   struct Impl;
 
  private:
+  friend AddResult memory::add_prepared(TranslationMemory& memory, const memory::PreparedUnit& unit);
   std::unique_ptr<Impl> impl_;
 };
 

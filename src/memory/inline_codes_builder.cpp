@@ -42,7 +42,8 @@ InlineText InlineCodesBuilder::finish(std::string& error) {
       if (!open.empty()) open.pop_back();
     }
   }
-  if (!nested) std::fill(partner.begin(), partner.end(), -1);
+  // Overlapping pairs keep their shared id but are written as isolated codes.
+  const bool isolate_pairs = !nested;
 
   // Ids: one per pair, isolated code or placeholder ("unit"), taken from x when possible.
   std::vector<long> unit_of(n, -1);
@@ -80,12 +81,12 @@ InlineText InlineCodesBuilder::finish(std::string& error) {
       case K::kOpen:
       case K::kIsolatedOpen:
         c.kind = InlineCode::Kind::kOpening;
-        c.isolated = partner[k] < 0;
+        c.isolated = partner[k] < 0 || isolate_pairs;
         break;
       case K::kClose:
       case K::kIsolatedClose:
         c.kind = InlineCode::Kind::kClosing;
-        c.isolated = partner[k] < 0;
+        c.isolated = partner[k] < 0 || isolate_pairs;
         if (partner[k] >= 0) c.name = raws_[static_cast<std::size_t>(partner[k])].name;
         break;
       case K::kPlaceholder:

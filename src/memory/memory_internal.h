@@ -6,7 +6,32 @@
 #include <utility>
 #include <vector>
 
+#include "dilmanc/translation_memory.h"
+
 namespace dilmanc::memory {
+
+// A unit with everything add() computes before it touches the database, so that the
+// computing can run on another thread than the writing.
+struct PreparedVariant {
+  std::size_t index = 0;  // into unit.variants
+  std::string lang;       // primary language
+  std::string text;       // NFC marker text
+  std::string codes;      // serialized codes, empty for none
+  std::string normalized; // search key of the plain text
+  std::int64_t hash = 0;
+};
+struct PreparedUnit {
+  TranslationUnit unit;
+  std::vector<PreparedVariant> variants;
+};
+
+// Thread-safe (no database). Throws Error(kUsage) like TranslationMemory::add.
+PreparedUnit prepare_unit(TranslationUnit unit);
+// Adds inside the memory's open Batch (Error(kUsage) without one).
+AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
+
+// search_key, faster for ASCII text (the same result).
+std::string fast_search_key(std::string_view text, std::string_view lang);
 
 // The current time as "2024-05-01T12:00:00Z".
 std::string now_iso();

@@ -21,6 +21,14 @@ Database::Database(const std::string& path, bool create) : path_(path) {
 
 Database::~Database() { sqlite3_close_v2(db_); }
 
+void Database::reopen() {
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+  int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) fail(rc);
+  sqlite3_extended_result_codes(db_, 1);
+}
+
 void Database::fail(int rc) const {
   Error::Location where;
   where.file = path_;

@@ -23,6 +23,11 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // Closes the connection and opens the same file again (never creating it): drops every
+  // per-connection cache. Statements of this connection must be finalized first.
+  // Throws Error(kIo).
+  void reopen();
+
   // Runs one or more statements without results. Throws Error(kIo).
   void exec(const char* sql);
   // Throws Error(kIo) naming the file with SQLite's message for `rc`.

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -124,6 +125,7 @@ struct TmxReader::Impl {
   void read_header();
   void read_seg(Variant& variant, std::string& error);
   void read_tu(TmxEntry& entry);
+  std::deque<TmxEntry> pending;  // alternatives split off the last tu
 };
 
 void TmxReader::Impl::read_header() {
@@ -239,7 +241,8 @@ void TmxReader::Impl::read_seg(Variant& variant, std::string& error) {
 
 void TmxReader::Impl::read_tu(TmxEntry& entry) {
   entry = TmxEntry{};
-  entry.line = xml.line();
+  entry.line = xml.node_line();
+  bool origin_given = false;  // our own exports carry the origin as props
   TranslationUnit& unit = entry.unit;
   unit.tuid = attr(xml, "tuid");
   if (unit.tuid.empty()) unit.tuid = attr(xml, "id");  // some older tools
@@ -256,6 +259,7 @@ void TmxReader::Impl::read_tu(TmxEntry& entry) {
 
   std::string code_error;
   std::set<std::string> languages;
+  std::vector<Variant> extras;  // further variants of a language already present
   for_each_child(xml, [&] {
     const std::string name = xml.local_name();
     if (name == "note" || name == "prop") {
@@ -266,6 +270,7 @@ void TmxReader::Impl::read_tu(TmxEntry& entry) {
         if (h) return true;
       } else if (a.type == "x-origin-file") {
         unit.origin_file = a.text;
+        origin_given = true;
         return true;
       } else if (a.type == "x-origin-segment") {
         unit.origin_segment = a.text;
@@ -309,14 +314,14 @@ void TmxReader::Impl::read_tu(TmxEntry& entry) {
     if (!has_seg || v.text.text.empty()) return false;
     const std::string lang = primary_language(v.tag);
     if (!languages.insert(lang).second) {
-      entry.notes.push_back(trf("a second '{1}' variant ({2}) was left out", lang, v.tag));
+      extras.push_back(std::move(v));
       return false;
     }
     unit.variants.push_back(std::move(v));
     return false;  // for_each_child already consumed the tuv
   });
   if (unit.origin_file.empty()) unit.origin_file = file_name;
-  if (unit.origin_segment.empty()) unit.origin_segment = unit.tuid;
+  if (unit.origin_segment.empty() && !origin_given) unit.origin_segment = unit.tuid;
   if (entry.skipped) return;
   if (!code_error.empty()) {
     entry.skipped = true;
@@ -325,7 +330,26 @@ void TmxReader::Impl::read_tu(TmxEntry& entry) {
   }
   if (unit.variants.size() < 2) {
     entry.skipped = true;
-    entry.reason = tr("fewer than two languages with text");
+    entry.reason = extras.empty() ? tr("fewer than two languages with text")
+                                  : trf("all variants are in one language ('{1}'); the memory keeps one variant "
+                                        "per language in a unit",
+                                        unit.variants.empty() ? std::string() : unit.variants.front().language());
+    return;
+  }
+  // Several translations into one language are alternatives: each becomes a unit of its
+  // own with the source. A second variant in the source's own language cannot be paired.
+  const Variant* source = unit.variant(unit.source_lang.empty() ? unit.variants.front().tag : unit.source_lang);
+  if (!source) source = &unit.variants.front();
+  for (auto& extra : extras) {
+    if (extra.language() == source->language()) {
+      entry.notes.push_back(trf("a second '{1}' variant ({2}) was left out", extra.language(), extra.tag));
+      continue;
+    }
+    TmxEntry alternative;
+    alternative.line = entry.line;
+    alternative.unit = unit;
+    alternative.unit.variants = {*source, std::move(extra)};
+    pending.push_back(std::move(alternative));
   }
 }
 
@@ -342,6 +366,11 @@ std::int64_t TmxReader::bytes_read() const { return impl_->xml.bytes_read(); }
 
 bool TmxReader::next(TmxEntry& entry) {
   Impl& m = *impl_;
+  if (!m.pending.empty()) {
+    entry = std::move(m.pending.front());
+    m.pending.pop_front();
+    return true;
+  }
   if (m.done) return false;
   bool more = m.xml.read();
   while (more) {

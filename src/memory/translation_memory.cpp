@@ -14,6 +14,7 @@
 #include "dilmanc/text.h"
 #include "memory/code_format.h"
 #include "memory/memory_internal.h"
+#include "memory/fuzzy_index.h"
 #include "memory/sqlite.h"
 
 namespace dilmanc {
@@ -72,6 +73,8 @@ std::string indexed_key(std::string_view key) {
 namespace {
 
 using memory::now_iso;
+using memory::PreparedUnit;
+using memory::PreparedVariant;
 using sql::Statement;
 
 constexpr int kSchemaVersion = 1;
@@ -129,15 +132,6 @@ CREATE INDEX annotations_by_variant ON annotations(variant_id);
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
-struct PreparedVariant {
-  const Variant* source = nullptr;
-  std::string lang;
-  std::string text;   // NFC marker text
-  std::string codes;  // serialized, empty for none
-  std::string normalized;
-  std::int64_t hash = 0;
-};
-
 struct StoredVariant {
   std::int64_t id = 0;
   std::string lang, text, codes;
@@ -155,13 +149,19 @@ struct TranslationMemory::Impl {
       unit_row, unit_variants, unit_annotations, refresh_unit, refresh_variant;
   std::map<std::string, std::unique_ptr<Statement>> insert_search;
 
+  int busy_timeout_ms;
+
   Impl(const std::string& path, const MemoryOptions& options)
-      : db(path, options.create_if_missing) {
-    sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);
-    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
-            " PRAGMA temp_store = MEMORY;");
+      : db(path, options.create_if_missing), busy_timeout_ms(options.busy_timeout_ms) {
+    configure();
     migrate();
     load_search_tables();
+  }
+
+  void configure() {
+    sqlite3_busy_timeout(db.handle(), busy_timeout_ms);
+    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+            " PRAGMA temp_store = MEMORY;");
   }
 
   Statement& prepared(std::unique_ptr<Statement>& slot, const char* sql) {
@@ -215,6 +215,19 @@ struct TranslationMemory::Impl {
     tx.commit();
   }
 
+  // A rolled-back transaction may have dropped tables created inside it (search tables,
+  // index tables) that cached statements still refer to: start again on a fresh connection.
+  void after_rollback() {
+    for (auto* slot : {&find_by_hash, &insert_unit, &insert_variant, &insert_annotation, &unit_row, &unit_variants,
+                       &unit_annotations, &refresh_unit, &refresh_variant})
+      slot->reset();
+    insert_search.clear();
+    search_tables.clear();
+    db.reopen();
+    configure();
+    load_search_tables();
+  }
+
   void load_search_tables() {
     Statement s(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'search_*'"
                     " AND name NOT GLOB 'search_*_*'");
@@ -227,8 +240,13 @@ struct TranslationMemory::Impl {
     if (slot) return *slot;
     const std::string table = memory::search_table(lang);
     if (!search_tables.count(lang)) {
+      // detail=none and no column sizes keep the index to a fraction of a full one; a large
+      // in-memory hash and lazier merging make bulk imports flush and merge less often.
       db.exec(("CREATE VIRTUAL TABLE IF NOT EXISTS " + table +
-               " USING fts5(key, content='', detail='none', tokenize='trigram case_sensitive 1')")
+               " USING fts5(key, content='', detail='none', columnsize=0, tokenize='trigram case_sensitive 1');"
+               " INSERT INTO " + table + "(" + table + ", rank) VALUES ('hashsize', 33554432);"
+               " INSERT INTO " + table + "(" + table + ", rank) VALUES ('automerge', 8);"
+               " INSERT INTO " + table + "(" + table + ", rank) VALUES ('crisismerge', 64);")
                   .c_str());
       search_tables.insert(lang);
     }
@@ -250,12 +268,12 @@ struct TranslationMemory::Impl {
 
   // THE one place a variant enters the memory: the row, its search-index entry and its
   // annotations. Indexes kept inside the memory file (such as a fuzzy-match index) hook in here.
-  std::int64_t write_variant(std::int64_t unit_id, const PreparedVariant& v) {
+  std::int64_t write_variant(std::int64_t unit_id, const PreparedUnit& unit, const PreparedVariant& v) {
     auto& s = prepared(insert_variant,
                        "INSERT INTO variants(unit_id, lang, tag, text, codes, normalized, hash,"
                        " created_at, created_by, changed_at, changed_by, usage_count, last_used_at)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-    const Variant& src = *v.source;
+    const Variant& src = unit.unit.variants[v.index];
     s.bind(1, unit_id).bind(2, v.lang).bind(3, src.tag).bind(4, v.text).bind_text_or_null(5, v.codes);
     s.bind(6, v.normalized).bind(7, v.hash);
     s.bind_text_or_null(8, src.created_at).bind_text_or_null(9, src.created_by);
@@ -264,6 +282,7 @@ struct TranslationMemory::Impl {
     s.run();
     const std::int64_t id = db.last_insert_id();
     search_insert(v.lang).bind(1, id).bind(2, memory::indexed_key(v.normalized)).run();
+    memory::index_variant(db, id, unit_id, v.lang, v.text);
     write_annotations(unit_id, id, src.annotations);
     return id;
   }
@@ -301,30 +320,67 @@ struct TranslationMemory::Impl {
     write_annotations(unit_id, variant_id, missing);
   }
 
-  AddResult add(const TranslationUnit& unit);
+  AddResult add(const PreparedUnit& prepared);
   std::vector<TranslationUnit> load_units(const std::vector<std::int64_t>& ids);
 };
 
-AddResult TranslationMemory::Impl::add(const TranslationUnit& unit) {
+}  // namespace dilmanc
+
+namespace dilmanc::memory {
+
+std::string fast_search_key(std::string_view text, std::string_view lang) {
+  const std::string primary = primary_language(lang);
+  bool ascii = primary != "az" && primary != "tr";
+  for (std::size_t i = 0; ascii && i < text.size(); ++i) ascii = static_cast<unsigned char>(text[i]) < 0x80;
+  if (!ascii) return search_key(text, lang);
+  // For ASCII text search_key is lower-casing and collapsing white space; this is the
+  // same without the round trip through UTF-16, normalization and case folding.
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+PreparedUnit prepare_unit(TranslationUnit unit) {
   if (unit.variants.empty()) ThrowUsage(tr("a translation unit needs at least one language variant"));
-  std::vector<PreparedVariant> prepared_variants;
-  prepared_variants.reserve(unit.variants.size());
-  for (const auto& v : unit.variants) {
+  PreparedUnit prepared;
+  prepared.variants.reserve(unit.variants.size());
+  for (std::size_t k = 0; k < unit.variants.size(); ++k) {
+    const Variant& v = unit.variants[k];
     PreparedVariant p;
-    p.source = &v;
+    p.index = k;
     p.lang = v.language();
     if (p.lang.empty()) ThrowUsage(tr("a language variant has no language tag"));
-    for (const auto& q : prepared_variants)
+    for (const auto& q : prepared.variants)
       if (q.lang == p.lang) ThrowUsage(trf("a translation unit has two variants in language '{1}'", p.lang));
     if (std::string problem = check_codes(v.text); !problem.empty())
       ThrowUsage(trf("inline codes of a '{1}' variant are inconsistent: {2}", p.lang, problem));
     p.text = is_nfc(v.text.text) ? v.text.text : to_nfc(v.text.text);
-    if (!v.text.codes.empty()) p.codes = memory::serialize_codes(v.text.codes);
-    p.normalized = search_key(plain_text(InlineText{p.text, {}}), p.lang);
+    if (!v.text.codes.empty()) p.codes = serialize_codes(v.text.codes);
+    p.normalized = fast_search_key(v.text.codes.empty() ? p.text : plain_text(InlineText{p.text, {}}), p.lang);
     p.hash = segment_hash(p.text);
-    prepared_variants.push_back(std::move(p));
+    prepared.variants.push_back(std::move(p));
   }
+  prepared.unit = std::move(unit);
+  return prepared;
+}
 
+}  // namespace dilmanc::memory
+
+namespace dilmanc {
+
+AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
+  const TranslationUnit& unit = input.unit;
+  const std::vector<PreparedVariant>& prepared_variants = input.variants;
   const std::string now = now_iso();
   const std::string created_at = unit.created_at.empty() ? (unit.changed_at.empty() ? now : unit.changed_at) : unit.created_at;
   const std::string changed_at = unit.changed_at.empty() ? created_at : unit.changed_at;
@@ -370,10 +426,10 @@ AddResult TranslationMemory::Impl::add(const TranslationUnit& unit) {
     for (const auto& p : prepared_variants) {
       auto it = std::find_if(stored.begin(), stored.end(), [&](const StoredVariant& s) { return s.lang == p.lang; });
       if (it == stored.end()) {
-        write_variant(candidate, p);
+        write_variant(candidate, input, p);
         continue;
       }
-      const Variant& src = *p.source;
+      const Variant& src = unit.variants[p.index];
       refresh_v.bind(1, it->id).bind_text_or_null(2, src.changed_at).bind_text_or_null(3, src.changed_by);
       refresh_v.bind(4, src.usage_count).bind_text_or_null(5, src.last_used_at).run();
       merge_annotations(candidate, it->id, src.annotations);
@@ -411,7 +467,7 @@ AddResult TranslationMemory::Impl::add(const TranslationUnit& unit) {
   insert.run();
   const std::int64_t unit_id = db.last_insert_id();
   write_annotations(unit_id, std::nullopt, unit.annotations);
-  for (const auto& p : prepared_variants) write_variant(unit_id, p);
+  for (const auto& p : prepared_variants) write_variant(unit_id, input, p);
   return {AddResult::Outcome::kAdded, unit_id};
 }
 
@@ -491,6 +547,11 @@ TranslationMemory::Batch::~Batch() {
   if (!open_) return;
   sqlite3_exec(memory_.impl_->db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
   memory_.impl_->in_batch = false;
+  try {
+    memory_.impl_->after_rollback();
+  } catch (...) {
+    // The next use of the memory reports the problem.
+  }
 }
 
 void TranslationMemory::Batch::commit() {
@@ -501,11 +562,22 @@ void TranslationMemory::Batch::commit() {
 }
 
 AddResult TranslationMemory::add(const TranslationUnit& unit) {
-  if (impl_->in_batch) return impl_->add(unit);
-  sql::Transaction tx(impl_->db);
-  AddResult result = impl_->add(unit);
-  tx.commit();
-  return result;
+  const PreparedUnit prepared = memory::prepare_unit(unit);
+  if (impl_->in_batch) return impl_->add(prepared);
+  try {
+    sql::Transaction tx(impl_->db);
+    AddResult result = impl_->add(prepared);
+    tx.commit();
+    return result;
+  } catch (...) {
+    impl_->after_rollback();
+    throw;
+  }
+}
+
+AddResult memory::add_prepared(TranslationMemory& memory, const PreparedUnit& unit) {
+  if (!memory.impl_->in_batch) ThrowUsage(tr("prepared units are added inside a batch"));
+  return memory.impl_->add(unit);
 }
 
 void TranslationMemory::record_use(std::int64_t unit_id) {

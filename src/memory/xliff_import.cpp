@@ -186,7 +186,7 @@ void check_languages(TmxEntry& entry) {
 void read_unit_12(XmlReader& xml, xmlNodePtr tu, const Languages& langs, const std::string& file_name,
                   const std::function<void(TmxEntry&)>& yield) {
   TmxEntry entry;
-  entry.line = xml.line();
+  entry.line = xmlGetLineNo(tu);
   entry.unit.tuid = prop(tu, "id");
   entry.unit.origin_file = langs.original.empty() ? file_name : langs.original;
   entry.unit.origin_segment = entry.unit.tuid;

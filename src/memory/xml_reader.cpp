@@ -50,8 +50,9 @@ void XmlReader::fail_from_libxml() {
 void XmlReader::fail(const std::string& cause) const {
   Error::Location where;
   where.file = name_;
-  where.line = line();
-  where.column = column();
+  where.line = node_line();
+  // The parser's column belongs to the line it has read to, which may be a later one.
+  if (where.line == line()) where.column = column();
   ThrowInput(cause, where);
 }
 
@@ -107,6 +108,12 @@ xmlNodePtr XmlReader::expand() {
   xmlNodePtr node = xmlTextReaderExpand(reader_);
   if (!node || !first_error_.empty()) fail_from_libxml();
   return node;
+}
+
+std::int64_t XmlReader::node_line() const {
+  xmlNodePtr node = xmlTextReaderCurrentNode(reader_);
+  long n = node ? xmlGetLineNo(node) : -1;
+  return n > 0 ? n : line();
 }
 
 std::int64_t XmlReader::line() const { return xmlTextReaderGetParserLineNumber(reader_); }

@@ -49,6 +49,8 @@ class XmlReader {
   xmlNodePtr expand();
 
   std::int64_t line() const;
+  // The line of the current node itself (line() is where the parser has read to).
+  std::int64_t node_line() const;
   std::int64_t column() const;
   std::int64_t bytes_read() const { return xmlTextReaderByteConsumed(reader_); }
   const std::string& file() const { return name_; }

@@ -1,0 +1,318 @@
+#include "dilmanc/translation_memory.h"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dilmanc/error.h"
+#include "dilmanc/text.h"
+#include "memory/code_format.h"
+#include "memory/memory_internal.h"
+#include "support.h"
+
+using namespace dilmanc;
+using dilmanc::test::TempDir;
+
+namespace {
+
+Variant variant(const std::string& tag, const std::string& text) {
+  Variant v;
+  v.tag = tag;
+  v.text.text = text;
+  return v;
+}
+
+TranslationUnit unit(std::vector<Variant> variants, const std::string& source = "en") {
+  TranslationUnit u;
+  u.source_lang = source;
+  u.variants = std::move(variants);
+  return u;
+}
+
+std::int64_t query_int(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+  std::int64_t value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+std::string query_text(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+  std::string value;
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+    value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("a new memory has the current schema, WAL and its tables") {
+  TempDir dir;
+  const std::string path = (dir / "m.db").string();
+  { TranslationMemory memory(path); }
+  CHECK(query_int(path, "PRAGMA user_version") == 1);
+  CHECK(query_text(path, "PRAGMA journal_mode") == "wal");
+  CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('units', 'variants', 'annotations', 'meta')") == 4);
+  // Opening again leaves it as it is.
+  TranslationMemory again(path);
+  CHECK(again.stats().units == 0);
+}
+
+TEST_CASE("a file that is not a memory, or from a newer dilmanc, is refused") {
+  TempDir dir;
+  const std::string other = (dir / "other.db").string();
+  CHECK(query_int(other, "CREATE TABLE t(x)") == -1);
+  CHECK_THROWS_AS(TranslationMemory{other}, Error);
+  try {
+    TranslationMemory m(other);
+  } catch (const Error& e) {
+    CHECK(e.kind() == Error::Kind::kInput);
+    CHECK(e.where().file == other);
+  }
+
+  const std::string newer = (dir / "newer.db").string();
+  { TranslationMemory memory(newer); }
+  CHECK(query_int(newer, "PRAGMA user_version = 99") == -1);
+  CHECK_THROWS_AS(TranslationMemory{newer}, Error);
+
+  const std::string text = (dir / "text.db").string();
+  test::write_file(text, "this is not SQLite at all, just some text long enough to be a header...............");
+  CHECK_THROWS_AS(TranslationMemory{text}, Error);
+
+  MemoryOptions no_create;
+  no_create.create_if_missing = false;
+  CHECK_THROWS_AS(TranslationMemory((dir / "missing.db").string(), no_create), Error);
+}
+
+TEST_CASE("one unit holds all languages; tags match by primary language, full tag kept") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  auto r = memory.add(unit({variant("en-US", "Leaders meet in Baku."), variant("ru_RU", "Лидеры встречаются в Баку."),
+                            variant("az-Latn-AZ", "Liderlər Bakıda görüşür.")}));
+  CHECK(r.outcome == AddResult::Outcome::kAdded);
+  auto u = memory.unit(r.unit_id);
+  REQUIRE(u);
+  REQUIRE(u->variants.size() == 3);
+  REQUIRE(u->variant("az"));
+  CHECK(u->variant("az")->tag == "az-Latn-AZ");
+  CHECK(u->variant("en-GB")->tag == "en-US");
+  CHECK(u->variant("RU")->text.text == "Лидеры встречаются в Баку.");
+  auto st = memory.stats();
+  CHECK(st.units == 1);
+  CHECK(st.variants_per_language["az"] == 1);
+  CHECK(st.language_pairs["az-en"] == 1);
+  CHECK(st.language_pairs["en-ru"] == 1);
+  CHECK(st.file_size > 0);
+  CHECK(!st.last_change.empty());
+}
+
+TEST_CASE("duplicates: an identical unit refreshes, no second copy") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  auto first = unit({variant("en", "Good morning."), variant("ru", "Доброе утро.")});
+  first.created_at = first.changed_at = "2024-01-01T00:00:00Z";
+  first.usage_count = 2;
+  auto a = memory.add(first);
+  auto again = first;
+  again.changed_at = "2025-03-01T10:00:00Z";
+  again.changed_by = "editor";
+  again.usage_count = 1;
+  auto b = memory.add(again);
+  CHECK(b.outcome == AddResult::Outcome::kUpdated);
+  CHECK(b.unit_id == a.unit_id);
+  CHECK(memory.stats().units == 1);
+  auto u = memory.unit(a.unit_id);
+  CHECK(u->changed_at == "2025-03-01T10:00:00Z");
+  CHECK(u->changed_by == "editor");
+  CHECK(u->created_at == "2024-01-01T00:00:00Z");
+  CHECK(u->usage_count == 2);  // the larger count: re-importing a file does not inflate it
+
+  memory.record_use(a.unit_id);
+  CHECK(memory.unit(a.unit_id)->usage_count == 3);
+  CHECK(!memory.unit(a.unit_id)->last_used_at.empty());
+}
+
+TEST_CASE("duplicates: a new language merges, a different translation is an alternative, newest first") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  auto en_ru = unit({variant("en", "The minister arrived."), variant("ru", "Министр прибыл.")});
+  en_ru.changed_at = "2024-01-01T00:00:00Z";
+  auto a = memory.add(en_ru);
+  auto en_az = unit({variant("en", "The minister arrived."), variant("az", "Nazir gəldi.")});
+  en_az.changed_at = "2024-01-02T00:00:00Z";
+  auto b = memory.add(en_az);
+  CHECK(b.outcome == AddResult::Outcome::kUpdated);
+  CHECK(b.unit_id == a.unit_id);
+  CHECK(memory.unit(a.unit_id)->variants.size() == 3);
+
+  auto other = unit({variant("en", "The minister arrived."), variant("ru", "Министр приехал.")});
+  other.changed_at = "2024-02-01T00:00:00Z";
+  auto c = memory.add(other);
+  CHECK(c.outcome == AddResult::Outcome::kAdded);
+  CHECK(memory.stats().units == 2);
+
+  InlineText source{"The minister arrived.", {}};
+  auto found = memory.lookup_exact(source, "en-GB");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].variant("ru")->text.text == "Министр приехал.");  // newest first
+  CHECK(found[1].variant("ru")->text.text == "Министр прибыл.");
+  CHECK(memory.lookup_exact(InlineText{"The minister arrived", {}}, "en").empty());
+}
+
+TEST_CASE("context: the same source in another context is a unit of its own; in-context first") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  const auto prev = segment_hash("Title.");
+  auto plain = unit({variant("en", "Yes."), variant("ru", "Да.")});
+  plain.changed_at = "2024-05-01T00:00:00Z";
+  memory.add(plain);
+  auto in_context = unit({variant("en", "Yes."), variant("ru", "Да.")});
+  in_context.context_prev = prev;
+  in_context.changed_at = "2024-01-01T00:00:00Z";
+  CHECK(memory.add(in_context).outcome == AddResult::Outcome::kAdded);
+  CHECK(memory.add(in_context).outcome == AddResult::Outcome::kUpdated);
+  auto found = memory.lookup_exact(InlineText{"Yes.", {}}, "en", prev, std::nullopt);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].context_prev == prev);
+  CHECK(found[1].context_prev == std::nullopt);
+}
+
+TEST_CASE("inline codes, notes, props and metadata come back exactly") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  InlineText en;
+  append_text(en, "Press ");
+  append_code(en, {InlineCode::Kind::kOpening, 1, false, "bold", "<b class=\"x\">"});
+  append_text(en, "OK");
+  append_code(en, {InlineCode::Kind::kClosing, 1, false, "bold", "</b>"});
+  append_code(en, {InlineCode::Kind::kPlaceholder, 2, false, "", "<br/>"});
+  append_code(en, {InlineCode::Kind::kOpening, 3, true, "", "{\\i "});
+  InlineText ru = en;
+  ru.text = "Нажмите " + std::string(kOpeningMarker) + "ОК" + std::string(kClosingMarker) +
+            std::string(kPlaceholderMarker) + std::string(kOpeningMarker);
+  TranslationUnit u = unit({variant("en", ""), variant("ru", "")});
+  u.variants[0].text = en;
+  u.variants[1].text = ru;
+  u.variants[1].annotations = {{true, "", "en", "checked"}};
+  u.variants[1].created_by = "translator";
+  u.annotations = {{false, "x-domain", "", "press"}, {true, "", "", "A note: with ':' and 12:3:"}};
+  u.tuid = "t-1";
+  u.origin_file = "a.tmx";
+  u.origin_segment = "7";
+  u.context_next = -42;
+  u.datatype = "html";
+  auto r = memory.add(u);
+  auto back = memory.unit(r.unit_id);
+  REQUIRE(back);
+  CHECK(back->variant("en")->text == en);
+  CHECK(back->variant("ru")->text == ru);
+  CHECK(back->variant("ru")->annotations == u.variants[1].annotations);
+  CHECK(back->variant("ru")->created_by == "translator");
+  CHECK(back->annotations == u.annotations);
+  CHECK(back->tuid == "t-1");
+  CHECK(back->origin_file == "a.tmx");
+  CHECK(back->origin_segment == "7");
+  CHECK(back->context_next == -42);
+  CHECK(back->datatype == "html");
+  CHECK(memory::parse_codes(memory::serialize_codes(en.codes)) == en.codes);
+  CHECK_THROWS_AS(memory::parse_codes("o1:3:ab"), Error);
+}
+
+TEST_CASE("bad units are refused with a usage error") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  CHECK_THROWS_AS(memory.add(TranslationUnit{}), Error);
+  CHECK_THROWS_AS(memory.add(unit({variant("en", "a"), variant("en-GB", "b")})), Error);
+  TranslationUnit bad = unit({variant("en", "x"), variant("ru", "y")});
+  bad.variants[0].text.text += std::string(kOpeningMarker);  // a marker without its code
+  CHECK_THROWS_AS(memory.add(bad), Error);
+  CHECK(memory.stats().units == 0);
+}
+
+TEST_CASE("a batch is all or nothing") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  {
+    TranslationMemory::Batch batch(memory);
+    memory.add(unit({variant("en", "One."), variant("ru", "Один.")}));
+    memory.add(unit({variant("en", "Two."), variant("ru", "Два.")}));
+    CHECK_THROWS_AS(TranslationMemory::Batch{memory}, Error);
+  }  // no commit
+  CHECK(memory.stats().units == 0);
+  {
+    TranslationMemory::Batch batch(memory);
+    memory.add(unit({variant("en", "One."), variant("ru", "Один.")}));
+    batch.commit();
+  }
+  CHECK(memory.stats().units == 1);
+}
+
+TEST_CASE("variants of a language can be iterated with their unit ids") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  auto a = memory.add(unit({variant("en", "One."), variant("ru", "Один.")}));
+  auto b = memory.add(unit({variant("en", "Two."), variant("az", "İki.")}));
+  std::vector<std::int64_t> units;
+  memory.for_each_variant("en-US", [&](const VariantRecord& r) {
+    units.push_back(r.unit_id);
+    CHECK(r.normalized == search_key(r.text.text, "en"));
+    return true;
+  });
+  CHECK(units == std::vector<std::int64_t>{a.unit_id, b.unit_id});
+  int seen = 0;
+  memory.for_each_unit([&](const TranslationUnit& u) {
+    ++seen;
+    CHECK(u.variants.size() == 2);
+    return true;
+  }, {"en", "ru"}, 2);
+  CHECK(seen == 1);
+}
+
+TEST_CASE("the ASCII shortcut of the search key agrees with search_key") {
+  for (const char* s : {"Hello  World", "  MIXED\tCase\r\n text ", "", "a", "UN-GA 78/1 (2023)", "IBM"})
+    for (const char* lang : {"en", "ru", "fr"}) CHECK(memory::fast_search_key(s, lang) == search_key(s, lang));
+  CHECK(memory::fast_search_key("ISPARTA", "az") == search_key("ISPARTA", "az"));
+  CHECK(memory::fast_search_key("Ёлка", "ru") == search_key("Ёлка", "ru"));
+}
+
+TEST_CASE("two processes writing at once lose nothing") {
+  TempDir dir;
+  const std::string path = (dir / "m.db").string();
+  { TranslationMemory memory(path); }
+  const int kUnits = 150;
+  pid_t children[2];
+  for (int c = 0; c < 2; ++c) {
+    children[c] = ::fork();
+    if (children[c] == 0) {
+      int code = 0;
+      try {
+        TranslationMemory memory(path);
+        for (int i = 0; i < kUnits; ++i) {
+          const std::string n = std::to_string(c) + "-" + std::to_string(i);
+          memory.add(unit({variant("en", "Sentence " + n + "."), variant("ru", "Предложение " + n + ".")}));
+        }
+      } catch (...) {
+        code = 1;
+      }
+      ::_exit(code);
+    }
+  }
+  for (pid_t child : children) {
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  TranslationMemory memory(path);
+  CHECK(memory.stats().units == 2 * kUnits);
+}
