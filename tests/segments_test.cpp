@@ -82,6 +82,18 @@ TEST_CASE("codes at sentence edges: a wrapping pair is inside, a pair across a b
   CHECK(find_segment(doc, "x") == nullptr);
 }
 
+TEST_CASE("codes leading up to a sentence are its own, a line break between sentences is not") {
+  Document doc = parse_document("<p>One. <a href=\"x\"><img src=\"y\"> Two</a> three. Four.<br>Five.</p>",
+                                Format::kHtml, "t.html");
+  segment_document(doc, Segmenter("en"));
+  CHECK(shown(doc.blocks[0]) == std::vector<std::string>{"b1.s1 One.", "b1.s2 {1}{2/} Two{/1} three.",
+                                                         "b1.s3 Four.", "b1.s4 Five."});
+  CHECK(display_text(doc.blocks[0].gaps[3]) == "{3/}");  // gaps keep the block's numbers
+  // At a block's edges every code the reader kept belongs to the first or last sentence.
+  Document edges = segmented("<p><a href=\"/\"><img src=\"e.svg\" alt=\"Emblem\"> The service</a></p>");
+  CHECK(shown(edges.blocks[0]) == std::vector<std::string>{"b1.s1 {1}{2/} The service{/1}"});
+}
+
 TEST_CASE("a br between sentences stays in the gap, and the splitter sees a line break") {
   std::string seen;
   Document doc = parse_document("<p>One.<br>Two.</p>", Format::kHtml, "t.html");
@@ -182,6 +194,7 @@ TEST_CASE("the HTML example, segmented with the English rules") {
   CHECK(has("b23.s2 {1}V. Huseynov{/1} emphasized that contamination of these territories with landmines is one of "
             "the significant challenges to the return and reintegration processes."));
   CHECK(has("b34.s1 {1}Terms for users{/1} | {2}Privacy Policy{/2} | All rights reserved"));
+  CHECK(has("b5.s1 {1}{2/} State Migration Service of the Republic of Azerbaijan{/1}"));
   const Segment* s = find_segment(doc, "b20.s1");
   REQUIRE(s);
   CHECK(s->source.codes[0].original == "<strong>");

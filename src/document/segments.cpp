@@ -38,6 +38,8 @@ PlainView plain_view(const InlineText& t) {
   return v;
 }
 
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
+
 // Code index at each marker offset of `t`.
 std::map<std::size_t, std::size_t> code_offsets(const InlineText& t) {
   std::map<std::size_t, std::size_t> out;
@@ -90,15 +92,27 @@ void segment_document(Document& document, const SentenceSplitter& split) {
 
     std::size_t previous_end = 0;
     InlineCode::Kind kind;
-    for (const SentenceSpan& span : split(plain.text)) {
-      if (span.begin >= span.end || span.end > plain.text.size()) continue;
-      std::size_t from = plain.begin[span.begin];
-      std::size_t to = plain.end[span.end - 1];
-      // Openings right before the first character and closings right after the last one
-      // belong to the sentence.
-      while (from >= previous_end + kMarkerBytes && marker_at(src.text, from - kMarkerBytes, &kind) &&
-             kind == InlineCode::Kind::kOpening)
-        from -= kMarkerBytes;
+    std::vector<SentenceSpan> spans;
+    for (const SentenceSpan& span : split(plain.text))
+      if (span.begin < span.end && span.end <= plain.text.size()) spans.push_back(span);
+    for (std::size_t n = 0; n < spans.size(); ++n) {
+      std::size_t from = plain.begin[spans[n].begin];
+      std::size_t to = plain.end[spans[n].end - 1];
+      // Codes before the first sentence and after the last one are the sentence's: the
+      // reader left only codes that belong to the text at a block's edges.
+      if (n == 0) from = 0;
+      if (n + 1 == spans.size()) to = src.text.size();
+      // Between sentences, openings and standalone codes other than line breaks that lead
+      // up to a sentence (across spaces) are its own, and so are closings right after it.
+      for (std::size_t at = from; at > previous_end;) {
+        std::size_t k = at;
+        while (k > previous_end && is_space(src.text[k - 1])) --k;
+        if (k < previous_end + kMarkerBytes || !marker_at(src.text, k - kMarkerBytes, &kind)) break;
+        const InlineCode& code = src.codes[codes.at(k - kMarkerBytes)];
+        bool leads = kind == InlineCode::Kind::kOpening || (kind == InlineCode::Kind::kPlaceholder && code.name != "br");
+        if (!leads) break;
+        at = from = k - kMarkerBytes;
+      }
       while (marker_at(src.text, to, &kind) && kind == InlineCode::Kind::kClosing) to += kMarkerBytes;
 
       block.gaps.push_back(gap_text(src, codes, previous_end, from));

@@ -668,14 +668,17 @@ class HtmlReader {
       append_code(block.source, std::move(code));
       block.code_tags.push_back(it.tag);
     }
-    // No space at the very start or end of the text, even inside codes ("<b>word </b>").
+    // No space at the very start or end of the text, even inside codes ("<b> word </b>");
+    // a space after an image or before one is the text's own.
     InlineText& t = block.source;
     InlineCode::Kind kind;
     std::size_t lead = 0;
-    while (lead < t.text.size() && marker_at(t.text, lead, &kind)) lead += kMarkerBytes;
+    while (lead < t.text.size() && marker_at(t.text, lead, &kind) && kind == InlineCode::Kind::kOpening)
+      lead += kMarkerBytes;
     if (lead < t.text.size() && t.text[lead] == ' ') t.text.erase(lead, 1);
     std::size_t trail = t.text.size();
-    while (trail >= kMarkerBytes && marker_at(t.text, trail - kMarkerBytes, &kind)) trail -= kMarkerBytes;
+    while (trail >= kMarkerBytes && marker_at(t.text, trail - kMarkerBytes, &kind) && kind == InlineCode::Kind::kClosing)
+      trail -= kMarkerBytes;
     if (trail > 0 && t.text[trail - 1] == ' ') t.text.erase(trail - 1, 1);
     t.text = nfc_text(t.text);  // segmentation and the memory compare NFC text
 
