@@ -132,9 +132,10 @@ struct Document {
 
 // Splits every block into sentences and fills Block::segments and gaps (replacing earlier
 // ones, and their targets). The block's text is given to `split` without its codes (a br
-// becomes a line break); codes next to a sentence's first or last character that belong
-// with it (openings right before it, closings right after it) are inside the segment;
-// whitespace and other codes between sentences are in the gaps. Throws what `split` throws.
+// becomes a line break). Codes at the block's edges go with the first and last sentence;
+// between sentences, openings and non-br placeholders leading up to a sentence and closings
+// right after it are inside it; whitespace and other codes there are in the gaps
+// (docs/document-model.md). Throws what `split` throws.
 using SentenceSplitter = std::function<std::vector<SentenceSpan>(std::string_view plain)>;
 void segment_document(Document& document, const SentenceSplitter& split);
 
