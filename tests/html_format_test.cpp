@@ -275,6 +275,17 @@ TEST_CASE("bad HTML input: binary, not UTF-8, unknown charset; a declared charse
   }
   CHECK_THROWS_AS(parse_document("<html><head><meta charset=\"x-no-such\"></head><p>\xE9</p></html>", Format::kHtml, "x.html"),
                   Error);
+  // The code markers, even spelled as character references, are not text.
+  for (std::string marked : {"<p>a \xEE\x84\x81 b</p>", "<p>\n\na &#xE101; b</p>", "<img alt=\"x &#57602; y\">"}) {
+    CAPTURE(marked);
+    try {
+      parse_document(marked, Format::kHtml, "m.html");
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.kind() == Error::Kind::kInput);
+      CHECK(std::string(e.what()).find("U+E101") != std::string::npos);
+    }
+  }
 
   // windows-1251: read as Cyrillic, written back in windows-1251 byte for byte; a
   // translation with letters the charset lacks gets character references.

@@ -169,6 +169,7 @@ class HtmlReader {
       xmlFreeDoc(ctxt_->myDoc);
       ctxt_->myDoc = nullptr;
     }
+    if (failure_) throw *failure_;
     flush();
     finish();
     return std::move(doc_);
@@ -261,6 +262,22 @@ class HtmlReader {
     charset.erase(std::find_if(charset.begin(), charset.end(), [](char c) { return c == ';' || is_ascii_space(c) || c == '"'; }),
                   charset.end());
     doc_.encoding = charset;
+  }
+
+  // A character reference can spell one of the code markers (&#xE101;): text must not
+  // hold them. Exceptions must not cross libxml2's C frames, so the parser is stopped and
+  // the error thrown when it returns.
+  void refuse_markers(std::string_view decoded, std::size_t offset) {
+    if (failure_ || decoded.find('\xEE') == std::string_view::npos) return;
+    try {
+      reject_markers(decoded, source_);
+    } catch (const Error&) {
+      Error::Location loc = where(offset);
+      failure_.emplace(Error::Kind::kInput,
+                       tr("the text contains a private-use character (U+E101 to U+E103) reserved for inline codes"),
+                       loc);
+      xmlStopParser(ctxt_);
+    }
   }
 
   bool untranslatable() const { return !stack_.empty() && stack_.back().untranslatable; }
@@ -439,6 +456,7 @@ class HtmlReader {
     std::size_t end = std::max(now(), pos_);
     pos_ = end;
     if (untranslatable()) return;
+    refuse_markers(decoded, begin);
     if (!block_active_) {
       if (is_all_space(decoded)) return;
       begin_anonymous_block();
@@ -525,6 +543,7 @@ class HtmlReader {
     for (std::size_t i = 0; i < attributes.size(); ++i) {
       const auto& [k, v] = attributes[i];
       if (!v || !has_word_character(*v)) continue;
+      refuse_markers(*v, begin);
       BlockKind kind;
       std::string element;
       if (k == "alt") kind = BlockKind::kAltText;
@@ -739,6 +758,7 @@ class HtmlReader {
   BlockKind block_kind_ = BlockKind::kText;
   std::string block_element_;
   std::vector<Item> items_;
+  std::optional<Error> failure_;
 };
 
 // The charset the page declares, as libxml2 finds it (meta charset or http-equiv).
