@@ -69,6 +69,10 @@ MatchText prepare_for_matching(const InlineText& text, std::string_view lang) {
   const bool turkic = m.lang == "az" || m.lang == "tr";
   const bool russian = m.lang == "ru";
   bool space = false;
+  // Tokens that need ICU to fold are folded together, joined by U+001F (which folding
+  // leaves alone and no token contains): one ICU call per text instead of two per token.
+  std::vector<std::size_t> batched;
+  std::string joined;
   for (const Token& token : tokenize(m.text.text)) {
     if (token.kind == TokenKind::kSpace) {
       space = !m.tokens.empty();
@@ -81,16 +85,51 @@ MatchText prepare_for_matching(const InlineText& text, std::string_view lang) {
     t.code = token.code;
     t.space_before = space;
     space = false;
+    const std::string_view piece = token.in(m.text.text);
     if (token.kind == TokenKind::kCode) {
       std::string key = "\x01";
-      key += m.text.text.substr(token.begin, token.end - token.begin);
+      key += piece;
       if (token.code >= 0 && static_cast<std::size_t>(token.code) < m.text.codes.size())
         key += m.text.codes[static_cast<std::size_t>(token.code)].name;
       t.exact = t.cased = t.base = match::hash_key(key);
+    } else if (is_ascii(piece) && !(turkic && piece.find('I') != std::string_view::npos)) {
+      set_keys(t, piece, m.lang, turkic, russian);
     } else {
-      set_keys(t, token.in(m.text.text), m.lang, turkic, russian);
+      std::string exact = russian ? russian_yo_as_ye(piece) : std::string(piece);
+      t.exact = match::hash_key(exact);
+      if (!joined.empty()) joined += '\x1f';
+      joined += exact;
+      batched.push_back(m.tokens.size());
     }
     m.tokens.push_back(t);
+  }
+  if (batched.empty()) return m;
+  auto split = [](const std::string& s) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    for (;;) {
+      std::size_t at = s.find('\x1f', start);
+      parts.push_back(std::string_view(s).substr(start, at == std::string::npos ? std::string::npos : at - start));
+      if (at == std::string::npos) break;
+      start = at + 1;
+    }
+    return parts;
+  };
+  const std::string folded = fold_case(joined, m.lang);
+  const std::string keys = search_key(joined, m.lang);
+  auto folded_parts = split(folded);
+  auto key_parts = split(keys);
+  if (folded_parts.size() == batched.size() && key_parts.size() == batched.size()) {
+    for (std::size_t i = 0; i < batched.size(); ++i) {
+      m.tokens[batched[i]].cased = match::hash_key(folded_parts[i]);
+      m.tokens[batched[i]].base = match::hash_key(key_parts[i]);
+    }
+  } else {
+    // Folding changed the separators (it never should): fold token by token.
+    for (std::size_t i : batched) {
+      MatchToken& t = m.tokens[i];
+      set_keys(t, std::string_view(m.text.text).substr(t.begin, t.end - t.begin), m.lang, turkic, russian);
+    }
   }
   return m;
 }

@@ -19,10 +19,15 @@ namespace dilmanc::memory {
 namespace {
 
 // Raised whenever the stored form changes; an index of another version is rebuilt.
-constexpr std::int64_t kIndexVersion = 1;
+constexpr std::int64_t kIndexVersion = 3;
 
-// Tokens a variant's words and numbers, and the sentinel that stands for "no words at all"
-// so that variants made only of punctuation and codes can be found too.
+// New variants wait in fuzzy_variants until this many have gathered; then their postings
+// are appended to fuzzy_postings in one chunk per token. Lookups check the
+// waiting ones directly, so the index stays exact in between.
+constexpr std::int64_t kFlushThreshold = 4096;
+
+// A token's 32-bit id, and the one that stands for "no words at all" so that variants
+// made only of punctuation and codes are found too.
 std::int32_t token_id(std::uint64_t base_key, std::string_view lang) {
   return static_cast<std::int32_t>(static_cast<std::uint64_t>(match::index_token(base_key, lang)) & 0xFFFFFFFFu);
 }
@@ -32,14 +37,62 @@ const char* const kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS fuzzy_state(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS fuzzy_variants(
   variant_id INTEGER PRIMARY KEY,
+  lang TEXT NOT NULL,
   length INTEGER NOT NULL,
   tokens BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS fuzzy_postings(
   token INTEGER NOT NULL,
-  length INTEGER NOT NULL,
-  variant_id INTEGER NOT NULL,
-  PRIMARY KEY(token, length, variant_id)) WITHOUT ROWID;
+  chunk INTEGER NOT NULL,
+  ids BLOB NOT NULL,
+  PRIMARY KEY(token, chunk)) WITHOUT ROWID;
 )sql";
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+std::uint64_t get_varint(const unsigned char* p, std::size_t n, std::size_t* i) {
+  std::uint64_t v = 0;
+  int shift = 0;
+  while (*i < n) {
+    const unsigned char b = p[(*i)++];
+    v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    shift += 7;
+    if (!(b & 0x80)) break;
+  }
+  return v;
+}
+
+struct Posting {
+  std::int64_t id = 0;
+  int length = 0;
+};
+
+// A chunk holds its postings in id order, each as two varints: the id's distance from
+// the previous one, and the variant's length.
+void encode_postings(const std::vector<Posting>& postings, std::string& out) {
+  std::int64_t previous = 0;
+  for (const auto& p : postings) {
+    put_varint(out, static_cast<std::uint64_t>(p.id - previous));
+    put_varint(out, static_cast<std::uint64_t>(p.length));
+    previous = p.id;
+  }
+}
+
+// The chunk's postings whose length is in [lo, hi], appended to `out`.
+void decode_postings(const unsigned char* p, std::size_t n, int lo, int hi, std::vector<Posting>& out) {
+  std::int64_t id = 0;
+  std::size_t i = 0;
+  while (i < n) {
+    id += static_cast<std::int64_t>(get_varint(p, n, &i));
+    const auto length = static_cast<int>(get_varint(p, n, &i));
+    if (length >= lo && length <= hi) out.push_back({id, length});
+  }
+}
 
 // A prepared statement over the raw API: the memory's wrapper has no blobs.
 class Query {
@@ -84,6 +137,11 @@ class Query {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
   }
+  const unsigned char* blob(int col, std::size_t* size) const {
+    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
+    *size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
+    return p;
+  }
   std::vector<std::uint64_t> keys(int col) const {
     const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
     const std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)) / 4;
@@ -113,18 +171,68 @@ std::vector<std::int32_t> variant_tokens(std::string_view marker_text, std::stri
   return out;
 }
 
+std::int64_t state_value(sql::Database& db, const char* key) {
+  Query q(db, "SELECT value FROM fuzzy_state WHERE key = ?1");
+  q.bind(1, key);
+  return q.step() ? q.int64(0) : 0;
+}
+
+void set_state(sql::Database& db, const char* key, std::int64_t value) {
+  Query q(db, "INSERT OR REPLACE INTO fuzzy_state(key, value) VALUES (?1, ?2)");
+  q.bind(1, key).bind(2, value).run();
+}
+
+// Appends the postings of the waiting variants (ids above postings_through), at most
+// `slice` of them, as one chunk per token. Returns the number moved.
+std::int64_t flush_postings(sql::Database& db, std::int64_t slice) {
+  const std::int64_t through = state_value(db, "postings_through");
+  Query waiting(db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants WHERE variant_id > ?1"
+                    " ORDER BY variant_id LIMIT ?2");
+  waiting.bind(1, through).bind(2, slice);
+  std::unordered_map<std::int32_t, std::vector<Posting>> groups;  // token -> postings, in id order
+  std::int64_t last = through, moved = 0;
+  while (waiting.step()) {
+    const std::int64_t id = waiting.int64(0);
+    const std::int64_t length = waiting.int64(2);
+    auto keys = waiting.keys(3);
+    if (keys.empty()) keys.push_back(static_cast<std::uint32_t>(empty_token(primary_language(waiting.text(1)))));
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (std::uint64_t k : keys)
+      groups[static_cast<std::int32_t>(static_cast<std::uint32_t>(k))].push_back({id, static_cast<int>(length)});
+    last = id;
+    ++moved;
+  }
+  if (moved == 0) return 0;
+  // In token order, so that the inserts walk the table's B-tree once.
+  std::vector<std::int32_t> tokens;
+  tokens.reserve(groups.size());
+  for (const auto& g : groups) tokens.push_back(g.first);
+  std::sort(tokens.begin(), tokens.end());
+  Query insert(db, "INSERT INTO fuzzy_postings(token, chunk, ids) VALUES (?1, ?2, ?3)");
+  std::string blob;
+  for (std::int32_t token : tokens) {
+    blob.clear();
+    encode_postings(groups[token], blob);
+    insert.bind(1, token).bind(2, last).bind_blob(3, blob.data(), blob.size()).run();
+  }
+  set_state(db, "postings_through", last);
+  return moved;
+}
+
 // Statements for writing, one set per connection.
 struct Writer {
   explicit Writer(sql::Database& db)
-      : insert_variant(db, "INSERT OR REPLACE INTO fuzzy_variants(variant_id, length, tokens) VALUES (?1, ?2, ?3)"),
-        insert_posting(db, "INSERT OR IGNORE INTO fuzzy_postings(token, length, variant_id) VALUES (?1, ?2, ?3)") {}
+      : db(db),
+        insert_variant(db, "INSERT OR REPLACE INTO fuzzy_variants(variant_id, lang, length, tokens)"
+                           " VALUES (?1, ?2, ?3, ?4)") {}
+  sql::Database& db;
   Query insert_variant;
-  Query insert_posting;
+  std::int64_t since_check = 0;
 
   void add(std::int64_t variant_id, std::string_view lang, std::string_view marker_text) {
     const std::string primary = primary_language(lang);
     auto tokens = variant_tokens(marker_text, primary);
-    const auto length = static_cast<std::int64_t>(tokens.size());
     std::string blob(tokens.size() * 4, '\0');
     for (std::size_t i = 0; i < tokens.size(); ++i) {
       const auto v = static_cast<std::uint32_t>(tokens[i]);
@@ -133,11 +241,16 @@ struct Writer {
       blob[4 * i + 2] = static_cast<char>((v >> 16) & 0xFF);
       blob[4 * i + 3] = static_cast<char>((v >> 24) & 0xFF);
     }
-    insert_variant.bind(1, variant_id).bind(2, length).bind_blob(3, blob.data(), blob.size()).run();
-    if (tokens.empty()) tokens.push_back(empty_token(primary));
-    std::sort(tokens.begin(), tokens.end());
-    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
-    for (std::int32_t t : tokens) insert_posting.bind(1, t).bind(2, length).bind(3, variant_id).run();
+    insert_variant.bind(1, variant_id).bind(2, primary).bind(3, static_cast<std::int64_t>(tokens.size()));
+    insert_variant.bind_blob(4, blob.data(), blob.size()).run();
+    // Other processes add too: count the waiting ones only now and then.
+    if (++since_check >= kFlushThreshold / 4) {
+      since_check = 0;
+      Query waiting(db, "SELECT count(*) FROM fuzzy_variants WHERE variant_id >"
+                        " (SELECT coalesce(max(value), 0) FROM fuzzy_state WHERE key = 'postings_through')");
+      waiting.step();
+      if (waiting.int64(0) >= kFlushThreshold) flush_postings(db, 1 << 30);
+    }
   }
 };
 
@@ -145,29 +258,27 @@ bool index_current(sql::Database& db) {
   Query exists(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'fuzzy_state'");
   exists.step();
   if (exists.int64(0) == 0) return false;
-  Query version(db, "SELECT value FROM fuzzy_state WHERE key = 'version'");
-  return version.step() && version.int64(0) == kIndexVersion;
+  return state_value(db, "version") == kIndexVersion;
 }
 
-// Creates the tables and indexes every variant with an id above the index's last one
-// (all of them for a new index). Runs inside the caller's transaction.
-void build_index(sql::Database& db, Writer* writer) {
+// Creates the tables when missing or outdated and indexes every variant not yet in the
+// index, in slices. Runs inside the caller's transaction.
+void build_index(sql::Database& db) {
   if (!index_current(db)) {
     db.exec("DROP TABLE IF EXISTS fuzzy_postings; DROP TABLE IF EXISTS fuzzy_variants;"
             " DROP TABLE IF EXISTS fuzzy_state;");
     db.exec(kSchema);
-    Query v(db, "INSERT INTO fuzzy_state(key, value) VALUES ('version', ?1)");
-    v.bind(1, kIndexVersion).run();
+    set_state(db, "version", kIndexVersion);
+    set_state(db, "postings_through", 0);
   }
-  std::unique_ptr<Writer> own;
-  if (!writer) {
-    own = std::make_unique<Writer>(db);
-    writer = own.get();
-  }
+  Writer writer(db);
+  writer.since_check = -(std::int64_t{1} << 60);  // flushed below, in slices
   Query missing(db,
                 "SELECT id, lang, text FROM variants"
                 " WHERE id > (SELECT coalesce(max(variant_id), 0) FROM fuzzy_variants) ORDER BY id");
-  while (missing.step()) writer->add(missing.int64(0), missing.text(1), missing.text(2));
+  while (missing.step()) writer.add(missing.int64(0), missing.text(1), missing.text(2));
+  while (flush_postings(db, 200000) > 0) {
+  }
 }
 
 bool index_behind(sql::Database& db) {
@@ -204,10 +315,7 @@ Writer& writer_for(sql::Database& db) {
     auto it = writers().find(db.handle());
     if (it != writers().end()) return *it->second;
   }
-  if (index_behind(db)) {
-    db.exec(kSchema);  // so that the writer's statements can be prepared
-    build_index(db, nullptr);
-  }
+  if (index_behind(db)) build_index(db);
   auto writer = std::make_unique<Writer>(db);
   Writer& ref = *writer;
   sqlite3_trace_v2(db.handle(), SQLITE_TRACE_CLOSE, on_close, nullptr);
@@ -230,7 +338,7 @@ bool make_current(sql::Database& db) {
   sqlite3_busy_timeout(db.handle(), 60000);
   if (index_behind(db)) {
     sql::Transaction tx(db);
-    if (index_behind(db)) build_index(db, nullptr);
+    if (index_behind(db)) build_index(db);
     tx.commit();
   }
   return true;
@@ -248,30 +356,25 @@ class ReadSnapshot {
   sql::Database& db_;
 };
 
-// Posting lists shorter than this are read whole without a second thought; longer ones
-// only when the prefix filter needs them.
-constexpr std::int64_t kCheapPostings = 1000;
+// Posting lists up to this many bytes are read even when the prefix filter does not need
+// them: they sharpen the count filter for little work.
+constexpr std::size_t kCheapBytes = 2048;
 
 struct QueryToken {
   std::int32_t id = 0;
-  int count = 0;              // occurrences in the query
-  std::int64_t postings = 0;  // in the length window, capped at kCheapPostings + 1
+  int count = 0;  // occurrences in the query
 };
 
-struct CandidateState {
-  int length = 0;
-  int shared = 0;  // occurrences in the query of the read tokens the variant has
-};
 
 }  // namespace
 
 struct FuzzyIndex::Impl {
   sql::Database db;
   bool current;
-  Query count_postings{db,
-                       "SELECT count(*) FROM (SELECT 1 FROM fuzzy_postings"
-                       " WHERE token = ?1 AND length BETWEEN ?2 AND ?3 LIMIT ?4)"};
-  Query postings{db, "SELECT length, variant_id FROM fuzzy_postings WHERE token = ?1 AND length BETWEEN ?2 AND ?3"};
+  Query list_size{db, "SELECT coalesce(sum(length(ids)), 0) FROM fuzzy_postings WHERE token = ?1"};
+  Query list{db, "SELECT ids FROM fuzzy_postings WHERE token = ?1"};
+  Query through{db, "SELECT coalesce(max(value), 0) FROM fuzzy_state WHERE key = 'postings_through'"};
+  Query waiting{db, "SELECT variant_id, length, tokens FROM fuzzy_variants WHERE variant_id > ?1 AND lang = ?2"};
   Query tokens{db, "SELECT tokens FROM fuzzy_variants WHERE variant_id = ?1"};
   Query variant{db, "SELECT unit_id, text, coalesce(codes, '') FROM variants WHERE id = ?1"};
   Query newest{db, "SELECT coalesce(max(id), 0) FROM variants"};
@@ -290,6 +393,7 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
   Impl& x = *impl_;
   const std::string lang = primary_language(query.lang);
   const ScoreBounds bounds = score_bounds(query.content_length(), min_score);
+  const int lo = bounds.min_length, hi = bounds.max_length;
 
   // The query's distinct tokens with their counts.
   std::vector<std::uint64_t> query_ids;
@@ -300,74 +404,114 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
     query_ids.push_back(static_cast<std::uint32_t>(id));
     auto it = std::find_if(distinct.begin(), distinct.end(), [&](const QueryToken& q) { return q.id == id; });
     if (it == distinct.end())
-      distinct.push_back({id, 1, 0});
+      distinct.push_back({id, 1});
     else
       ++it->count;
   }
-  if (distinct.empty()) distinct.push_back({empty_token(lang), 1, 0});
+  if (distinct.empty()) distinct.push_back({empty_token(lang), 1});
+  const int query_length = std::max(1, bounds.query_length);
 
   ReadSnapshot snapshot(x.db);
-  for (auto& t : distinct) {
-    x.count_postings.bind(1, t.id).bind(2, bounds.min_length).bind(3, bounds.max_length).bind(4, kCheapPostings + 1);
-    x.count_postings.step();
-    t.postings = x.count_postings.int64(0);
-    x.count_postings.reset();
+  std::vector<std::int64_t> survivors;
+  auto within_distance = [&](const std::vector<std::uint64_t>& ids, int length) {
+    const int max = bounds.max_distance(length);
+    return match::token_distance(query_ids, ids, max) <= max;
+  };
+
+  // Each token's list size (stored bytes: the reading cost, and a proxy for its length).
+  std::vector<std::size_t> bytes(distinct.size());
+  for (std::size_t t = 0; t < distinct.size(); ++t) {
+    x.list_size.bind(1, distinct[t].id);
+    x.list_size.step();
+    bytes[t] = static_cast<std::size_t>(x.list_size.int64(0));
+    x.list_size.reset();
   }
-  std::sort(distinct.begin(), distinct.end(), [](const QueryToken& a, const QueryToken& b) {
-    return a.postings != b.postings ? a.postings < b.postings : a.id < b.id;
-  });
+  std::vector<std::size_t> order(distinct.size());
+  for (std::size_t t = 0; t < order.size(); ++t) order[t] = t;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes[a] < bytes[b]; });
+  std::vector<std::size_t> rank(distinct.size());
+  for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = r;
 
-  // Prefix filter: a variant sharing at least `needed` tokens with the query (as
-  // multisets) has one of any query tokens whose counts add up to length - needed + 1.
-  const int query_length = std::max(1, bounds.query_length);
-  const int needed = bounds.query_length == 0 ? 1 : bounds.min_shared(bounds.query_length);
-  int prefix_count = 0;
-  std::size_t prefix_end = 0;
-  while (prefix_end < distinct.size() && prefix_count < query_length - needed + 1)
-    prefix_count += distinct[prefix_end++].count;
-
-  std::unordered_map<std::int64_t, CandidateState> found;
-  int unread = 0;  // query occurrences of tokens whose postings were not read
-  for (std::size_t i = 0; i < distinct.size(); ++i) {
-    const QueryToken& t = distinct[i];
-    const bool in_prefix = i < prefix_end;
-    if (!in_prefix && t.postings > kCheapPostings) {
-      unread += t.count;
+  // Prefix filter, per length: a variant of length l shares at least needed(l) tokens
+  // with the query, so it holds one of any query tokens whose counts add up to
+  // query length - needed(l) + 1. Take the shortest lists: ranks below prefix[l].
+  std::vector<std::size_t> prefix(static_cast<std::size_t>(hi - lo + 1));
+  std::size_t widest = 0;
+  for (int length = lo; length <= hi; ++length) {
+    const int needed = bounds.query_length == 0 ? 1 : bounds.min_shared(length);
+    int covered = 0;
+    std::size_t r = 0;
+    while (r < order.size() && covered < query_length - needed + 1) covered += distinct[order[r++]].count;
+    prefix[static_cast<std::size_t>(length - lo)] = r;
+    widest = std::max(widest, r);
+  }
+  // Read the prefix lists, and the short ones besides: they sharpen the count filter.
+  int unread = 0;
+  struct Hit {
+    std::int64_t id;
+    int length;
+    std::size_t rank;
+  };
+  std::vector<Hit> hits;
+  std::vector<Posting> postings;
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const std::size_t t = order[r];
+    if (r >= widest && bytes[t] > kCheapBytes) {
+      unread += distinct[t].count;
       continue;
     }
-    x.postings.bind(1, t.id).bind(2, bounds.min_length).bind(3, bounds.max_length);
-    while (x.postings.step()) {
-      ++stats->postings_read;
-      const std::int64_t id = x.postings.int64(1);
-      if (in_prefix) {
-        auto& c = found[id];
-        c.length = static_cast<int>(x.postings.int64(0));
-        c.shared += t.count;
-      } else if (auto it = found.find(id); it != found.end()) {
-        it->second.shared += t.count;
-      }
+    postings.clear();
+    x.list.bind(1, distinct[t].id);
+    while (x.list.step()) {
+      std::size_t size;
+      const unsigned char* p = x.list.blob(0, &size);
+      decode_postings(p, size, lo, hi, postings);
     }
-    x.postings.reset();
+    x.list.reset();
+    stats->postings_read += postings.size();
+    for (const auto& p : postings) hits.push_back({p.id, p.length, r});
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.id < b.id; });
+  for (std::size_t i = 0; i < hits.size();) {
+    std::size_t j = i;
+    int shared = 0;
+    bool in_prefix = false;
+    const int length = hits[i].length;
+    for (; j < hits.size() && hits[j].id == hits[i].id; ++j) {
+      shared += distinct[order[hits[j].rank]].count;
+      in_prefix = in_prefix || hits[j].rank < prefix[static_cast<std::size_t>(length - lo)];
+    }
+    const int needed = bounds.query_length == 0 ? 1 : bounds.min_shared(length);
+    if (in_prefix && shared + unread >= needed) survivors.push_back(hits[i].id);
+    i = j;
   }
 
-  // Count filter, then the distance bound on the stored token ids.
+  // Count filter passed: the distance bound on the stored token ids.
   std::vector<std::int64_t> verified;
-  for (const auto& [id, c] : found) {
-    if (bounds.query_length > 0 && c.shared + unread < bounds.min_shared(c.length)) continue;
+  for (std::int64_t id : survivors) {
     ++stats->candidates;
     x.tokens.bind(1, id);
-    if (!x.tokens.step()) {
-      x.tokens.reset();
-      continue;
+    if (x.tokens.step()) {
+      auto stored = x.tokens.keys(0);
+      if (within_distance(stored, static_cast<int>(stored.size()))) verified.push_back(id);
     }
-    auto ids = x.tokens.keys(0);
     x.tokens.reset();
-    if (match::token_distance(query_ids, ids, bounds.max_distance(c.length)) > bounds.max_distance(c.length)) continue;
-    verified.push_back(id);
   }
+  // Variants still waiting for their postings are checked one by one.
+  x.through.step();
+  const std::int64_t through = x.through.int64(0);
+  x.through.reset();
+  x.waiting.bind(1, through).bind(2, lang);
+  while (x.waiting.step()) {
+    const auto length = x.waiting.int64(1);
+    if (length < lo || length > hi) continue;
+    ++stats->candidates;
+    if (within_distance(x.waiting.keys(2), static_cast<int>(length))) verified.push_back(x.waiting.int64(0));
+  }
+  x.waiting.reset();
+
   std::sort(verified.begin(), verified.end());
   stats->verified = verified.size();
-
   std::vector<FuzzyCandidate> out;
   out.reserve(verified.size());
   for (std::int64_t id : verified) {
