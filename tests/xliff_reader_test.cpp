@@ -195,19 +195,33 @@ TEST_CASE("XLIFF 2.x inline codes: pc, ph, sc/ec across segments, mrk, cp") {
 
 TEST_CASE("reading never loads a DTD, an external entity or the network") {
   TempDir dir;
-  // A DTD beside the file that would mark every unit translate="no" if it were loaded.
+  // A DTD beside the file that would mark every unit translate="no" if it were loaded: a
+  // file that asks for a DTD is refused, naming it.
   write_file(dir / "x.dtd", "<!ATTLIST trans-unit translate CDATA \"no\">");
-  const std::string with_doctype =
-      xliff12("<trans-unit id=\"1\"><source>text</source></trans-unit>", "", "<?xml version=\"1.0\"?>\n<!DOCTYPE xliff SYSTEM \"x.dtd\">\n");
-  write_file(dir / "a.xlf", with_doctype);
-  CHECK(unit(read_xliff(dir / "a.xlf"), "1").translate);
+  write_file(dir / "a.xlf", xliff12("<trans-unit id=\"1\"><source>text</source></trans-unit>", "",
+                                    "<?xml version=\"1.0\"?>\n<!DOCTYPE xliff SYSTEM \"x.dtd\">\n"));
+  try {
+    read_xliff(dir / "a.xlf");
+    FAIL("a DTD reference was accepted");
+  } catch (const Error& e) {
+    CHECK(e.kind() == Error::Kind::kInput);
+    CHECK(e.where().line == 2);
+    CHECK(contains(e.cause(), "'x.dtd'"));
+  }
 
-  // A DTD on an unreachable host is not fetched: the file reads at once.
+  // A DTD on an unreachable host is not fetched: the refusal comes at once.
   const auto start = std::chrono::steady_clock::now();
-  const std::string remote =
-      xliff12("<trans-unit id=\"1\"><source>text</source></trans-unit>", "", "<?xml version=\"1.0\"?>\n<!DOCTYPE xliff PUBLIC \"-//X//DTD X//EN\" \"http://192.0.2.1/xliff.dtd\">\n");
-  CHECK(unit(parse_xliff(remote, "remote.xlf"), "1").segments[0].source.text == "text");
+  const Error remote = input_error(
+      xliff12("<trans-unit id=\"1\"><source>text</source></trans-unit>", "",
+              "<?xml version=\"1.0\"?>\n<!DOCTYPE xliff PUBLIC \"-//X//DTD X//EN\" \"http://192.0.2.1/xliff.dtd\">\n"),
+      "remote.xlf");
+  CHECK(contains(remote.cause(), "http://192.0.2.1/xliff.dtd"));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+
+  // A DOCTYPE that asks for nothing is harmless.
+  const XliffDocument plain = parse_xliff(
+      xliff12("<trans-unit id=\"1\"><source>text</source></trans-unit>", "", "<!DOCTYPE xliff>\n"), "p.xlf");
+  CHECK(unit(plain, "1").segments[0].source.text == "text");
 
   // External entities are refused, whether they name a file or a URL.
   write_file(dir / "secret.txt", "secret");

@@ -130,7 +130,7 @@ void write_xliff(const std::filesystem::path& path, const XliffDocument& doc,
 // `name` is used in error messages. Never loads a DTD or external entity, never touches
 // the network. Throws Error(kInput), naming the file and, where known, line and column,
 // when: the XML is malformed; it declares entities (refused: they could expand without
-// bound or reach outside the file); the root is not an XLIFF root or the version is not
+// bound or reach outside the file) or names an external DTD (never loaded); the root is not an XLIFF root or the version is not
 // supported; a required attribute is missing; ids are duplicated; an inline code refers
 // to data or a start code that does not exist. Other tools' namespaces are skipped.
 XliffDocument parse_xliff(std::string_view data, const std::string& name);

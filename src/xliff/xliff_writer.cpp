@@ -148,7 +148,17 @@ void write_notes12(xml::Writer& w, const std::vector<XliffNote>& notes) {
   }
 }
 
-void write_match12(xml::Writer& w, const XliffMatch& m, const std::string& mid) {
+// A candidate's codes come from elsewhere (the memory, another tool): pair them anew so
+// that whatever they hold is written as well-formed markup.
+XliffMatch repaired(const XliffMatch& match) {
+  XliffMatch m = match;
+  xliff_detail::repair_pairs(m.source);
+  xliff_detail::repair_pairs(m.target);
+  return m;
+}
+
+void write_match12(xml::Writer& w, const XliffMatch& candidate, const std::string& mid) {
+  const XliffMatch m = repaired(candidate);
   w.start("alt-trans");
   if (!mid.empty()) w.attr("mid", mid);
   w.attr("match-quality", std::to_string(m.in_context ? std::max(m.score, 101) : m.score));
@@ -413,7 +423,8 @@ void write_unit2(xml::Writer& w, const XliffUnit& u, const XliffWriteOptions& op
   if (any_match) {
     w.start_ns("mtc", "matches");
     for (const XliffSegment& s : u.segments) {
-      for (const XliffMatch& m : s.matches) {
+      for (const XliffMatch& candidate : s.matches) {
+        const XliffMatch m = repaired(candidate);
         w.start_ns("mtc", "match");
         w.attr("ref", join("#", s.id));
         w.attr("matchQuality", format_score(m.score));

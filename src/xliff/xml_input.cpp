@@ -18,6 +18,7 @@ struct ParseState {
   int line = 0;
   int column = 0;
   std::string entity;  // the first entity declaration seen
+  std::string dtd;     // the external DTD the DOCTYPE names
 };
 
 struct CtxtDeleter {
@@ -50,6 +51,23 @@ void refuse_entity(void* data, const xmlChar* name, int, const xmlChar*, const x
   xmlStopParser(ctxt);
 }
 
+// A DOCTYPE that names an external DTD asks for it to be loaded (which never happens):
+// such files are refused with a clear message rather than read as if it were not there.
+void refuse_external_dtd(void* data, const xmlChar* name, const xmlChar* public_id, const xmlChar* system_id) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(data);
+  auto* state = static_cast<ParseState*>(ctxt->_private);
+  if (public_id == nullptr && system_id == nullptr) {
+    xmlSAX2InternalSubset(data, name, public_id, system_id);
+    return;
+  }
+  if (state != nullptr && state->dtd.empty()) {
+    state->dtd = reinterpret_cast<const char*>(system_id ? system_id : public_id);
+    state->line = xmlSAX2GetLineNumber(ctxt);
+    state->column = xmlSAX2GetColumnNumber(ctxt);
+  }
+  xmlStopParser(ctxt);
+}
+
 }  // namespace
 
 DocPtr parse(std::string_view data, const std::string& name) {
@@ -61,6 +79,7 @@ DocPtr parse(std::string_view data, const std::string& name) {
   ctxt->_private = &state;
   ctxt->sax->serror = &record_error;
   ctxt->sax->entityDecl = &refuse_entity;
+  ctxt->sax->internalSubset = &refuse_external_dtd;
   // No DTD loading, no entity substitution, no network; CDATA read as text.
   const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
   DocPtr doc(xmlCtxtReadMemory(ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr,
@@ -69,6 +88,12 @@ DocPtr parse(std::string_view data, const std::string& name) {
     ThrowInput(trf("the file declares the entity '{1}'; entity declarations are refused "
                    "(they can expand without bound or read other files)",
                    state.entity),
+               {name, state.line, state.column});
+  }
+  if (!state.dtd.empty()) {
+    ThrowInput(trf("the file asks for the external DTD '{1}'; DTDs are never loaded, and such files "
+                   "are refused",
+                   state.dtd),
                {name, state.line, state.column});
   }
   if (state.have_error || !doc || !ctxt->wellFormed) {

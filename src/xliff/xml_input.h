@@ -17,8 +17,9 @@ struct DocDeleter {
 using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
 
 // Parses `data` (any encoding libxml2 detects or the declaration names). Throws
-// Error(kInput) naming `name`, line and column when the XML is not well-formed, and when
-// the document declares entities (a DOCTYPE without declarations is accepted and ignored).
+// Error(kInput) naming `name`, line and column when the XML is not well-formed, when the
+// document declares entities, and when its DOCTYPE names an external DTD (a DOCTYPE with
+// neither is accepted and ignored).
 DocPtr parse(std::string_view data, const std::string& name);
 
 // Element helpers. `local_name` compares the name without prefix.
