@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <queue>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -20,11 +21,16 @@ struct ScannedVariant {
   std::vector<std::uint64_t> keys;
 };
 
-struct Scored {
+// A candidate in ranking order: best bound first, identical sources together.
+struct Ranked {
   memory::FuzzyCandidate candidate;
-  MatchText source;
-  ScoreBreakdown breakdown;  // without the alternatives penalty and context
-  int upper = 0;             // the best the final score can be
+  std::string key;  // the source's text and codes
+};
+
+// A match found, before the final cut: what it needs to be ranked and completed.
+struct Found {
+  FuzzyMatch match;
+  const MatchText* source = nullptr;
 };
 
 std::string codes_key(const InlineText& t) {
@@ -71,7 +77,11 @@ struct FuzzyMatcher::Impl {
       if (length < bounds.min_length || length > bounds.max_length) continue;
       ++stats.candidates;
       const int max = bounds.max_distance(length);
-      if (match::token_distance(keys, v.keys, max) <= max) out.push_back(v.candidate);
+      const int d = match::token_distance(keys, v.keys, max);
+      if (d > max) continue;
+      out.push_back(v.candidate);
+      const int longest = std::max(bounds.query_length, length);
+      out.back().upper = longest == 0 ? 100 : 100 * (longest - d) / longest;
     }
     return out;
   }
@@ -110,94 +120,95 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
     x.stats.candidates = lookup.candidates;
   }
 
-  // Exact scores; what can still reach the minimum, best first.
-  std::vector<Scored> scored;
+  // Best bound first; identical sources (which share their bound) next to each other.
+  std::vector<Ranked> ranked;
+  ranked.reserve(candidates.size());
   for (auto& c : candidates) {
-    Scored s;
-    s.source = prepare_for_matching(c.text, from);
-    s.breakdown = score_match(query, s.source, options.scoring, 1, false);
-    ++x.stats.scored;
-    s.upper = s.breakdown.score + (has_context && s.breakdown.score == 100 ? 1 : 0);
-    if (s.upper < options.min_score) continue;
-    s.candidate = std::move(c);
-    scored.push_back(std::move(s));
+    std::string key = codes_key(c.text);
+    ranked.push_back({std::move(c), std::move(key)});
   }
-  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
-    return a.upper != b.upper ? a.upper > b.upper : a.candidate.variant_id < b.candidate.variant_id;
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.candidate.upper != b.candidate.upper) return a.candidate.upper > b.candidate.upper;
+    if (a.key != b.key) return a.key < b.key;
+    return a.candidate.variant_id < b.candidate.variant_id;
   });
 
-  // Walk groups of identical sources (identical text scores the same, so they are
-  // neighbours) until no later group can enter the best `limit`.
-  std::vector<FuzzyMatch> results;
-  auto kth_score = [&]() {
-    std::vector<int> scores;
-    for (const auto& r : results) scores.push_back(r.score);
-    std::sort(scores.rbegin(), scores.rend());
-    return scores.size() >= options.limit && options.limit > 0 ? scores[options.limit - 1] : -1;
-  };
+  // Score group by group until no later group can enter the best `limit`: a group's final
+  // scores never exceed its bound (plus one for a possible in-context match).
+  std::vector<Found> found;
+  std::vector<std::unique_ptr<MatchText>> sources;
+  std::priority_queue<int, std::vector<int>, std::greater<int>> best;  // the `limit` best scores
   std::size_t i = 0;
-  while (i < scored.size()) {
-    if (options.limit == 0 || scored[i].upper < kth_score()) break;
-    const std::string key = codes_key(scored[i].candidate.text);
+  while (i < ranked.size() && options.limit > 0) {
+    const int bound = ranked[i].candidate.upper + (has_context && ranked[i].candidate.upper == 100 ? 1 : 0);
+    if (best.size() >= options.limit && bound < best.top()) break;
     std::size_t end = i + 1;
-    std::vector<std::size_t> group{i};
-    for (std::size_t j = i + 1; j < scored.size() && scored[j].upper == scored[i].upper; ++j)
-      if (codes_key(scored[j].candidate.text) == key) group.push_back(j);
-    while (end < scored.size() && scored[end].upper == scored[i].upper) ++end;
-
-    // The group's units with a translation, and how many different translations they hold.
-    std::vector<std::pair<std::size_t, TranslationUnit>> units;
-    std::vector<std::string> translations;
-    for (std::size_t j : group) {
-      auto unit = x.memory.unit(scored[j].candidate.unit_id);
-      if (!unit) continue;
-      const Variant* target = unit->variant(target_lang);
+    while (end < ranked.size() && ranked[end].candidate.upper == ranked[i].candidate.upper && ranked[end].key == ranked[i].key)
+      ++end;
+    auto source = std::make_unique<MatchText>(prepare_for_matching(ranked[i].candidate.text, from));
+    ++x.stats.scored;
+    const ScoreBreakdown plain = score_match(query, *source, options.scoring, 1, false);
+    if (plain.score + (has_context && plain.score == 100 ? 1 : 0) < options.min_score) {
+      i = end;
+      continue;
+    }
+    // The group's translations: how many different ones, and each unit's date and context.
+    std::vector<std::pair<std::size_t, memory::FuzzyTarget>> targets;
+    std::vector<std::string> distinct;
+    for (std::size_t j = i; j < end; ++j) {
+      auto target = x.index.target(ranked[j].candidate.unit_id, target_lang);
       if (!target) continue;
-      std::string t = codes_key(target->text);
-      if (std::find(translations.begin(), translations.end(), t) == translations.end()) translations.push_back(t);
-      units.emplace_back(j, std::move(*unit));
+      std::string k = codes_key(target->text);
+      if (std::find(distinct.begin(), distinct.end(), k) == distinct.end()) distinct.push_back(std::move(k));
+      targets.emplace_back(j, std::move(*target));
     }
-    for (auto& [j, unit] : units) {
-      const Scored& s = scored[j];
-      const bool same_context = has_context && unit.context_prev == options.context_prev &&
-                                unit.context_next == options.context_next;
-      FuzzyMatch m;
-      m.breakdown = score_match(query, s.source, options.scoring, static_cast<int>(translations.size()), same_context);
-      m.score = m.breakdown.score;
-      if (m.score < options.min_score) continue;
-      const Variant* target = unit.variant(target_lang);
-      m.source = s.candidate.text;
-      m.target = target->text;
-      m.target_tag = target->tag;
-      m.translations = static_cast<int>(translations.size());
-      if (options.adapt) {
-        Adaptation a = adapt_translation(query, s.source, target->text, target_lang);
-        m.target = std::move(a.target);
-        m.adapted = a.adapted;
-      }
-      if (m.score < 100) m.diff = diff_match(query, s.source);
-      m.unit_id = unit.id;
-      m.origin_file = unit.origin_file;
-      m.origin_segment = unit.origin_segment;
-      m.changed_at = unit.changed_at;
-      m.changed_by = unit.changed_by;
-      results.push_back(std::move(m));
+    for (auto& [j, target] : targets) {
+      const bool same_context =
+          has_context && target.context_prev == options.context_prev && target.context_next == options.context_next;
+      Found f;
+      f.match.breakdown = score_match(query, *source, options.scoring, static_cast<int>(distinct.size()), same_context);
+      f.match.score = f.match.breakdown.score;
+      if (f.match.score < options.min_score) continue;
+      f.match.source = ranked[j].candidate.text;
+      f.match.target = std::move(target.text);
+      f.match.target_tag = std::move(target.tag);
+      f.match.translations = static_cast<int>(distinct.size());
+      f.match.unit_id = ranked[j].candidate.unit_id;
+      f.match.changed_at = std::move(target.changed_at);
+      f.source = source.get();
+      best.push(f.match.score);
+      if (best.size() > options.limit) best.pop();
+      found.push_back(std::move(f));
     }
-    // Members of this score level that are not in the group come next.
-    std::vector<Scored> rest;
-    for (std::size_t j = i; j < end; ++j)
-      if (std::find(group.begin(), group.end(), j) == group.end()) rest.push_back(std::move(scored[j]));
-    std::size_t k = i + group.size();
-    for (auto& r : rest) scored[k++] = std::move(r);
-    i += group.size();
+    sources.push_back(std::move(source));
+    i = end;
   }
 
-  std::sort(results.begin(), results.end(), [](const FuzzyMatch& a, const FuzzyMatch& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.changed_at != b.changed_at) return a.changed_at > b.changed_at;
-    return a.unit_id > b.unit_id;
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    if (a.match.score != b.match.score) return a.match.score > b.match.score;
+    if (a.match.changed_at != b.match.changed_at) return a.match.changed_at > b.match.changed_at;
+    return a.match.unit_id > b.match.unit_id;
   });
-  if (results.size() > options.limit) results.resize(options.limit);
+  if (found.size() > options.limit) found.resize(options.limit);
+
+  // Only the matches shown are completed: adaptation, diff, the unit's origin.
+  std::vector<FuzzyMatch> results;
+  results.reserve(found.size());
+  for (auto& f : found) {
+    FuzzyMatch& m = f.match;
+    if (options.adapt) {
+      Adaptation a = adapt_translation(query, *f.source, m.target, target_lang);
+      m.target = std::move(a.target);
+      m.adapted = a.adapted;
+    }
+    if (m.score < 100) m.diff = diff_match(query, *f.source);
+    if (auto unit = x.memory.unit(m.unit_id)) {
+      m.origin_file = unit->origin_file;
+      m.origin_segment = unit->origin_segment;
+      m.changed_by = unit->changed_by;
+    }
+    results.push_back(std::move(m));
+  }
   return results;
 }
 

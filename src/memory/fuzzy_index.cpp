@@ -133,6 +133,7 @@ class Query {
     sqlite3_clear_bindings(stmt_);
   }
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  sqlite3_stmt* raw() const { return stmt_; }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
@@ -336,6 +337,8 @@ namespace {
 // Brings the index of a file up to date before anything reads it.
 bool make_current(sql::Database& db) {
   sqlite3_busy_timeout(db.handle(), 60000);
+  // Lookups read many small pages at random: map the file rather than copy it page by page.
+  db.exec("PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY");
   if (index_behind(db)) {
     sql::Transaction tx(db);
     if (index_behind(db)) build_index(db);
@@ -356,9 +359,9 @@ class ReadSnapshot {
   sql::Database& db_;
 };
 
-// Posting lists up to this many bytes are read even when the prefix filter does not need
-// them: they sharpen the count filter for little work.
-constexpr std::size_t kCheapBytes = 2048;
+// Lists the prefix filter does not need are still read when they are shorter than this
+// many bytes per candidate: merging them costs less than checking the candidates one by one.
+constexpr std::size_t kBytesPerCandidate = 300;
 
 struct QueryToken {
   std::int32_t id = 0;
@@ -378,6 +381,9 @@ struct FuzzyIndex::Impl {
   Query tokens{db, "SELECT tokens FROM fuzzy_variants WHERE variant_id = ?1"};
   Query variant{db, "SELECT unit_id, text, coalesce(codes, '') FROM variants WHERE id = ?1"};
   Query newest{db, "SELECT coalesce(max(id), 0) FROM variants"};
+  Query target{db,
+               "SELECT v.text, coalesce(v.codes, ''), v.tag, u.changed_at, u.context_prev, u.context_next"
+               " FROM variants v JOIN units u ON u.id = v.unit_id WHERE v.unit_id = ?1 AND v.lang = ?2"};
   Query all_variants{db, "SELECT id, unit_id, text, coalesce(codes, '') FROM variants WHERE lang = ?1 ORDER BY id"};
 
   explicit Impl(const std::string& path) : db(path, false), current(make_current(db)) {}
@@ -413,9 +419,13 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
 
   ReadSnapshot snapshot(x.db);
   std::vector<std::int64_t> survivors;
-  auto within_distance = [&](const std::vector<std::uint64_t>& ids, int length) {
+  // The base score the stored ids allow, or -1 when it is below the minimum.
+  auto upper_bound = [&](const std::vector<std::uint64_t>& ids, int length) {
     const int max = bounds.max_distance(length);
-    return match::token_distance(query_ids, ids, max) <= max;
+    const int d = match::token_distance(query_ids, ids, max);
+    if (d > max) return -1;
+    const int longest = std::max(bounds.query_length, length);
+    return longest == 0 ? 100 : 100 * (longest - d) / longest;
   };
 
   // Each token's list size (stored bytes: the reading cost, and a proxy for its length).
@@ -445,21 +455,19 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
     prefix[static_cast<std::size_t>(length - lo)] = r;
     widest = std::max(widest, r);
   }
-  // Read the prefix lists, and the short ones besides: they sharpen the count filter.
+  // Read the prefix lists first: their union, with counts, is the candidate set. Then the
+  // other lists unless they are very long, adding to the counts of candidates only.
   int unread = 0;
-  struct Hit {
+  struct Candidate {
     std::int64_t id;
     int length;
-    std::size_t rank;
+    int shared;
+    bool in_prefix;
   };
-  std::vector<Hit> hits;
+  std::vector<Candidate> found;
   std::vector<Posting> postings;
-  for (std::size_t r = 0; r < order.size(); ++r) {
-    const std::size_t t = order[r];
-    if (r >= widest && bytes[t] > kCheapBytes) {
-      unread += distinct[t].count;
-      continue;
-    }
+  std::vector<Candidate> merged;
+  auto read_list = [&](std::size_t t) {
     postings.clear();
     x.list.bind(1, distinct[t].id);
     while (x.list.step()) {
@@ -469,31 +477,51 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
     }
     x.list.reset();
     stats->postings_read += postings.size();
-    for (const auto& p : postings) hits.push_back({p.id, p.length, r});
-  }
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.id < b.id; });
-  for (std::size_t i = 0; i < hits.size();) {
-    std::size_t j = i;
-    int shared = 0;
-    bool in_prefix = false;
-    const int length = hits[i].length;
-    for (; j < hits.size() && hits[j].id == hits[i].id; ++j) {
-      shared += distinct[order[hits[j].rank]].count;
-      in_prefix = in_prefix || hits[j].rank < prefix[static_cast<std::size_t>(length - lo)];
+  };
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const std::size_t t = order[r];
+    const bool prefix_list = r < widest;
+    // A list costs about 10 ns per posting (3 bytes) to merge; a candidate it might rule
+    // out costs a lookup of about 2 microseconds.
+    if (!prefix_list && bytes[t] > kBytesPerCandidate * found.size()) {
+      unread += distinct[t].count;
+      continue;
     }
-    const int needed = bounds.query_length == 0 ? 1 : bounds.min_shared(length);
-    if (in_prefix && shared + unread >= needed) survivors.push_back(hits[i].id);
-    i = j;
+    read_list(t);
+    const int count = distinct[t].count;
+    // Lists are in id order: merge.
+    merged.clear();
+    std::size_t a = 0, b = 0;
+    while (a < found.size() || b < postings.size()) {
+      if (b == postings.size() || (a < found.size() && found[a].id < postings[b].id)) {
+        merged.push_back(found[a++]);
+      } else if (a == found.size() || postings[b].id < found[a].id) {
+        const Posting& p = postings[b++];
+        const bool here = r < prefix[static_cast<std::size_t>(p.length - lo)];
+        if (here) merged.push_back({p.id, p.length, count, true});
+      } else {
+        Candidate c = found[a++];
+        const Posting& p = postings[b++];
+        c.shared += count;
+        c.in_prefix = c.in_prefix || r < prefix[static_cast<std::size_t>(p.length - lo)];
+        merged.push_back(c);
+      }
+    }
+    found.swap(merged);
+  }
+  for (const auto& c : found) {
+    const int needed = bounds.query_length == 0 ? 1 : bounds.min_shared(c.length);
+    if (c.in_prefix && c.shared + unread >= needed) survivors.push_back(c.id);
   }
 
   // Count filter passed: the distance bound on the stored token ids.
-  std::vector<std::int64_t> verified;
+  std::vector<std::pair<std::int64_t, int>> verified;  // (variant, upper bound)
   for (std::int64_t id : survivors) {
     ++stats->candidates;
     x.tokens.bind(1, id);
     if (x.tokens.step()) {
       auto stored = x.tokens.keys(0);
-      if (within_distance(stored, static_cast<int>(stored.size()))) verified.push_back(id);
+      if (int upper = upper_bound(stored, static_cast<int>(stored.size())); upper >= 0) verified.emplace_back(id, upper);
     }
     x.tokens.reset();
   }
@@ -506,7 +534,8 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
     const auto length = x.waiting.int64(1);
     if (length < lo || length > hi) continue;
     ++stats->candidates;
-    if (within_distance(x.waiting.keys(2), static_cast<int>(length))) verified.push_back(x.waiting.int64(0));
+    if (int upper = upper_bound(x.waiting.keys(2), static_cast<int>(length)); upper >= 0)
+      verified.emplace_back(x.waiting.int64(0), upper);
   }
   x.waiting.reset();
 
@@ -514,11 +543,12 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
   stats->verified = verified.size();
   std::vector<FuzzyCandidate> out;
   out.reserve(verified.size());
-  for (std::int64_t id : verified) {
+  for (const auto& [id, upper] : verified) {
     x.variant.bind(1, id);
     if (x.variant.step()) {
       FuzzyCandidate c;
       c.variant_id = id;
+      c.upper = upper;
       c.unit_id = x.variant.int64(0);
       c.text.text = x.variant.text(1);
       if (std::string codes = x.variant.text(2); !codes.empty()) c.text.codes = parse_codes(codes);
@@ -526,6 +556,23 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
     }
     x.variant.reset();
   }
+  return out;
+}
+
+std::optional<FuzzyTarget> FuzzyIndex::target(std::int64_t unit_id, std::string_view lang) {
+  Query& q = impl_->target;
+  q.bind(1, unit_id).bind(2, primary_language(lang));
+  std::optional<FuzzyTarget> out;
+  if (q.step()) {
+    out.emplace();
+    out->text.text = q.text(0);
+    if (std::string codes = q.text(1); !codes.empty()) out->text.codes = parse_codes(codes);
+    out->tag = q.text(2);
+    out->changed_at = q.text(3);
+    if (sqlite3_column_type(q.raw(), 4) != SQLITE_NULL) out->context_prev = q.int64(4);
+    if (sqlite3_column_type(q.raw(), 5) != SQLITE_NULL) out->context_next = q.int64(5);
+  }
+  q.reset();
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,15 @@ struct FuzzyCandidate {
   std::int64_t variant_id = 0;
   std::int64_t unit_id = 0;
   InlineText text;
+  int upper = 100;  // a bound on its base score (docs/matching.md): never below the true one
+};
+
+// The translation side of a unit, as the matcher ranks it.
+struct FuzzyTarget {
+  InlineText text;
+  std::string tag;
+  std::string changed_at;  // the unit's
+  std::optional<std::int64_t> context_prev, context_next;
 };
 
 // How much work a lookup did, for benchmarks and tests.
@@ -69,6 +79,10 @@ class FuzzyIndex {
   // Every variant of primary language `lang`, in id order, for exhaustive scans. Stops
   // when `visit` returns false.
   void scan(std::string_view lang, const std::function<bool(FuzzyCandidate&)>& visit);
+
+  // The variant of primary language `lang` of unit `unit_id`, with the unit's date and
+  // context, or nullopt when the unit has none in that language.
+  std::optional<FuzzyTarget> target(std::int64_t unit_id, std::string_view lang);
 
   // The highest variant id in the memory (0 when empty): it grows with every new variant.
   std::int64_t newest_variant();

@@ -1,0 +1,323 @@
+// Fuzzy-matching benchmark: lookup latency of FuzzyMatcher as the memory grows, on the
+// en-ru corpus in ../shared/data/corpus.
+//
+//   match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N]
+//
+// 1. Unpacks en-ru.tsv.gz (through `gzip -dc`). 1,000 pairs picked with a fixed seed are
+//    held out: they are never added to the memory and serve as unseen queries.
+// 2. Grows one memory through 10,000, 100,000 and all 342,270 remaining pairs, then to
+//    1,000,000 units with the edited copies the memory benchmark uses (copy 1: the last
+//    word of each side dropped, or " (2)" appended to a side of fewer than three words;
+//    copy 2: "2024" inserted after the first word of each side). Prints the add rate.
+// 3. At each size, in this one process, runs 1,000 held-out queries and 1,000 edited
+//    memory sentences (a memory sentence with one word deleted, inserted, replaced by a
+//    word of another sentence, or a number changed; fixed seed), en -> ru, min 50, limit
+//    5, and prints the median and 99th percentile per query, and the average number of
+//    candidates scored. Also checks that each edited sentence's own unit is among its
+//    matches (recall at 5) and is the top match (recall at 1).
+// 4. At 1M, times whole `dilmanc query` processes (wall clock, 20 runs, median).
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dilmanc/fuzzy_matcher.h"
+#include "dilmanc/translation_memory.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Pair {
+  std::string en, ru;
+};
+
+std::vector<Pair> read_corpus(const fs::path& gz) {
+  std::vector<Pair> pairs;
+  const std::string command = "gzip -dc '" + gz.string() + "'";
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p) {
+    std::cerr << "cannot run gzip\n";
+    std::exit(1);
+  }
+  std::string line;
+  char buffer[1 << 16];
+  auto flush_line = [&] {
+    auto tab = line.find('\t');
+    if (tab != std::string::npos) pairs.push_back({line.substr(0, tab), line.substr(tab + 1)});
+    line.clear();
+  };
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, p))
+    for (std::size_t i = 0; i < n; ++i) {
+      if (buffer[i] == '\n')
+        flush_line();
+      else
+        line += buffer[i];
+    }
+  if (!line.empty()) flush_line();
+  ::pclose(p);
+  return pairs;
+}
+
+std::vector<std::string> words(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& w) {
+  std::string out;
+  for (const auto& x : w) out += (out.empty() ? "" : " ") + x;
+  return out;
+}
+
+// The memory benchmark's edits, so that the 1M memory is the same.
+std::string drop_last_word(const std::string& s) {
+  auto w = words(s);
+  if (w.size() < 3) return s + " (2)";
+  w.pop_back();
+  return join(w);
+}
+
+std::string insert_year(const std::string& s) {
+  auto w = words(s);
+  if (w.empty()) return "2024";
+  w.insert(w.begin() + 1, "2024");
+  return join(w);
+}
+
+dilmanc::TranslationUnit unit_of(const std::string& en, const std::string& ru, std::int64_t n) {
+  dilmanc::TranslationUnit u;
+  u.tuid = std::to_string(n);
+  u.source_lang = "en";
+  u.created_at = u.changed_at = "2024-01-01T00:00:00Z";
+  dilmanc::Variant e, r;
+  e.tag = "en";
+  e.text.text = en;
+  r.tag = "ru";
+  r.text.text = ru;
+  u.variants = {std::move(e), std::move(r)};
+  return u;
+}
+
+struct Query {
+  std::string text;
+  std::string expected_en;  // the memory sentence it was made from; empty for held-out
+};
+
+std::string edit(const std::string& s, const std::vector<Pair>& pool, std::mt19937& rng) {
+  auto w = words(s);
+  if (w.empty()) return s;
+  // A number changed, when there is one.
+  for (auto& x : w)
+    if (!x.empty() && x[0] >= '0' && x[0] <= '9' && rng() % 2 == 0) {
+      x = std::to_string(rng() % 3000);
+      return join(w);
+    }
+  const std::size_t at = rng() % w.size();
+  switch (rng() % 3) {
+    case 0:
+      if (w.size() > 1) {
+        w.erase(w.begin() + static_cast<std::ptrdiff_t>(at));
+        break;
+      }
+      [[fallthrough]];
+    case 1: {
+      auto other = words(pool[rng() % pool.size()].en);
+      w.insert(w.begin() + static_cast<std::ptrdiff_t>(at), other.empty() ? "new" : other[0]);
+      break;
+    }
+    default: {
+      auto other = words(pool[rng() % pool.size()].en);
+      w[at] = other.empty() ? "new" : other.back();
+    }
+  }
+  return join(w);
+}
+
+// This thread's CPU time: on a shared machine the figure of the code, where the wall
+// clock is that of the machine.
+double cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(k, v.size() - 1)];
+}
+
+void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::vector<Query>& queries) {
+  std::vector<double> ms, cpu;
+  std::size_t candidates = 0, found = 0, top = 0, any = 0;
+  for (const auto& q : queries) {
+    const auto start = Clock::now();
+    const double cpu_start = cpu_ms();
+    auto matches = matcher.find(q.text, "en", "ru");
+    cpu.push_back(cpu_ms() - cpu_start);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    candidates += matcher.last_stats().scored;
+    if (!matches.empty()) ++any;
+    if (!q.expected_en.empty()) {
+      for (const auto& m : matches)
+        if (dilmanc::plain_text(m.source) == q.expected_en) {
+          ++found;
+          if (m.score == matches[0].score) ++top;  // ties with the best count as top
+          break;
+        }
+    }
+  }
+  std::printf("    %-9s %5zu queries  wall median %7.3f ms p99 %7.3f ms  cpu median %7.3f ms p99 %7.3f ms max %7.3f ms"
+              "  avg scored %6.1f  with matches %5.1f%%",
+              label, queries.size(), percentile(ms, 0.5), percentile(ms, 0.99), percentile(cpu, 0.5),
+              percentile(cpu, 0.99), percentile(cpu, 1.0),
+              static_cast<double>(candidates) / static_cast<double>(queries.size()),
+              100.0 * static_cast<double>(any) / static_cast<double>(queries.size()));
+  if (!queries.empty() && !queries[0].expected_en.empty())
+    std::printf("  own unit in top 5 %5.1f%%, top-scored %5.1f%%", 100.0 * static_cast<double>(found) / static_cast<double>(queries.size()),
+                100.0 * static_cast<double>(top) / static_cast<double>(queries.size()));
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+fs::path dilmanc_executable() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return self.parent_path().parent_path() / "dilmanc";
+}
+
+double run_process(const fs::path& exe, const std::vector<std::string>& args) {
+  const auto start = Clock::now();
+  pid_t child = ::fork();
+  if (child == 0) {
+    std::vector<char*> argv;
+    std::string program = exe.string();
+    argv.push_back(program.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (!std::freopen("/dev/null", "w", stdout)) _exit(127);
+    ::execv(program.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  fs::path shared = fs::path(DILMANC_BENCH_SOURCE_DIR) / ".." / "shared";
+  fs::path work = fs::temp_directory_path() / "dilmanc-match-bench";
+  bool skip_million = false;
+  std::size_t query_count = 1000;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--shared" && i + 1 < argc) shared = argv[++i];
+    else if (a == "--work" && i + 1 < argc) work = argv[++i];
+    else if (a == "--skip-million") skip_million = true;
+    else if (a == "--queries" && i + 1 < argc) query_count = std::stoul(argv[++i]);
+    else {
+      std::cerr << "usage: match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N]\n";
+      return 2;
+    }
+  }
+  const fs::path corpus = shared / "data" / "corpus" / "en-ru.tsv.gz";
+  if (!fs::exists(corpus)) {
+    std::cerr << "match_bench: " << corpus << " not found (use --shared DIR)\n";
+    return 1;
+  }
+  fs::create_directories(work);
+  const fs::path db = work / "match-bench.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+
+  auto pairs = read_corpus(corpus);
+  std::mt19937 rng(20241128);
+  std::vector<char> held(pairs.size(), 0);
+  std::vector<Query> held_out;
+  while (held_out.size() < std::min<std::size_t>(query_count, pairs.size() / 10)) {
+    const std::size_t i = rng() % pairs.size();
+    if (held[i]) continue;
+    held[i] = 1;
+    held_out.push_back({pairs[i].en, ""});
+  }
+  std::vector<Pair> memory_pairs;
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    if (!held[i]) memory_pairs.push_back(pairs[i]);
+  std::printf("corpus: %zu pairs, %zu held out, %zu for the memory\n", pairs.size(), held_out.size(), memory_pairs.size());
+
+  dilmanc::TranslationMemory memory(db.string());
+  std::int64_t added = 0;
+  auto grow_to = [&](std::int64_t target) {
+    const auto start = Clock::now();
+    const std::int64_t before = added;
+    while (added < target) {
+      dilmanc::TranslationMemory::Batch batch(memory);
+      for (int k = 0; k < 20000 && added < target; ++k, ++added) {
+        const auto n = static_cast<std::size_t>(added);
+        const std::size_t copy = n / memory_pairs.size();
+        const Pair& p = memory_pairs[n % memory_pairs.size()];
+        if (copy == 0)
+          memory.add(unit_of(p.en, p.ru, added + 1));
+        else if (copy == 1)
+          memory.add(unit_of(drop_last_word(p.en), drop_last_word(p.ru), added + 1));
+        else
+          memory.add(unit_of(insert_year(p.en), insert_year(p.ru), added + 1));
+      }
+      batch.commit();
+    }
+    const double s = std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("  memory grown to %lld units (+%lld in %.1f s, %.0f units/s including the fuzzy index), file %.1f MB\n",
+                static_cast<long long>(added), static_cast<long long>(added - before), s,
+                static_cast<double>(added - before) / s,
+                static_cast<double>(fs::file_size(db) + (fs::exists(db.string() + "-wal") ? fs::file_size(db.string() + "-wal") : 0)) / 1e6);
+    std::fflush(stdout);
+  };
+
+  std::vector<std::int64_t> sizes = {10000, 100000, static_cast<std::int64_t>(memory_pairs.size())};
+  if (!skip_million) sizes.push_back(1000000);
+  for (std::int64_t size : sizes) {
+    std::printf("\n%lld units\n", static_cast<long long>(size));
+    grow_to(size);
+    std::vector<Query> edited;
+    std::mt19937 edit_rng(static_cast<unsigned>(size));
+    const std::size_t pool = std::min<std::size_t>(static_cast<std::size_t>(size), memory_pairs.size());
+    while (edited.size() < query_count) {
+      const Pair& p = memory_pairs[edit_rng() % pool];
+      std::string e = edit(p.en, memory_pairs, edit_rng);
+      if (e == p.en) continue;
+      edited.push_back({e, p.en});
+    }
+    dilmanc::FuzzyMatcher matcher(memory);
+    run_queries(matcher, "held-out", held_out);
+    run_queries(matcher, "edited", edited);
+  }
+
+  if (!skip_million) {
+    const fs::path exe = dilmanc_executable();
+    if (fs::exists(exe)) {
+      std::vector<double> runs;
+      for (int i = 0; i < 20; ++i)
+        runs.push_back(run_process(exe, {"query", "--memory", db.string(), "--from", "en", "--to", "ru",
+                                         held_out[static_cast<std::size_t>(i)].text}));
+      std::printf("\none `dilmanc query` process at %lld units: median %.1f ms wall, max %.1f ms (20 runs)\n",
+                  static_cast<long long>(added), percentile(runs, 0.5), percentile(runs, 1.0));
+    }
+  }
+  return 0;
+}
