@@ -39,9 +39,13 @@ std::string ctype_for(const InlineCode& c) {
   static const std::map<std::string, std::string, std::less<>> standard{
       {"b", "bold"}, {"strong", "bold"}, {"i", "italic"}, {"em", "italic"}, {"u", "underlined"},
       {"a", "link"}, {"img", "image"},   {"br", "lb"}};
+  // Names read from another XLIFF may already be ctype values.
+  static const std::set<std::string, std::less<>> values{"bold", "italic", "underlined", "link", "image", "lb", "pb",
+                                                         "font", "superscript", "subscript"};
   if (c.name.empty()) return "";
   auto it = standard.find(c.name);
   if (it != standard.end()) return it->second;
+  if (values.count(c.name)) return c.name;
   return join("x-", token(c.name));
 }
 

@@ -1,0 +1,184 @@
+// Extract benchmark: a 1,000-sentence article against a large memory, en -> ru.
+//
+//   extract_bench --memory DB [--shared DIR] [--work DIR] [--runs N]
+//
+// DB is an existing memory, e.g. the 1,000,000-unit memory the memory benchmark leaves in
+// its work folder (million.db) or the one the match benchmark grows (match-bench.db).
+//
+// 1. Reads ../shared/data/corpus/en-ru.tsv.gz (through `gzip -dc`) and picks 1,000 English
+//    sentences (5 to 40 words, ending in . ? or !) with a fixed seed: a third as they are
+//    (exact matches when the memory holds the corpus), a third with their last word but
+//    one dropped (fuzzy), a third with their words in reverse order (mostly no match).
+//    Writes them as a plain-text article, one sentence per paragraph, under a title.
+// 2. Opens the memory and its fuzzy index (FuzzyMatcher), then times extract() of the
+//    article into XLIFF 1.2 (read, segment, leverage with min 75, write), N runs, and
+//    prints the median and the match counts.
+// 3. Times whole `dilmanc extract` processes (opening the memory included), N runs, median.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dilmanc/extract.h"
+#include "dilmanc/fuzzy_matcher.h"
+#include "dilmanc/translation_memory.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::vector<std::string> read_english(const fs::path& gz) {
+  std::vector<std::string> out;
+  const std::string command = "gzip -dc '" + gz.string() + "'";
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p) {
+    std::cerr << "cannot run gzip\n";
+    std::exit(1);
+  }
+  std::string line;
+  char buffer[1 << 16];
+  auto flush = [&] {
+    auto tab = line.find('\t');
+    if (tab != std::string::npos) out.push_back(line.substr(0, tab));
+    line.clear();
+  };
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, p))
+    for (std::size_t i = 0; i < n; ++i) {
+      if (buffer[i] == '\n') flush();
+      else line += buffer[i];
+    }
+  if (!line.empty()) flush();
+  ::pclose(p);
+  return out;
+}
+
+std::vector<std::string> words(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& w) {
+  std::string out;
+  for (const std::string& x : w) out += (out.empty() ? "" : " ") + x;
+  return out;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+double run_process(const fs::path& exe, const std::vector<std::string>& args) {
+  const auto start = Clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) std::cerr << "dilmanc extract failed\n";
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  fs::path shared = fs::path(DILMANC_BENCH_SOURCE_DIR) / ".." / "shared";
+  fs::path work = fs::temp_directory_path() / "dilmanc-extract-bench";
+  fs::path db;
+  int runs = 5;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--shared" && i + 1 < argc) shared = argv[++i];
+    else if (a == "--work" && i + 1 < argc) work = argv[++i];
+    else if (a == "--memory" && i + 1 < argc) db = argv[++i];
+    else if (a == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else {
+      std::cerr << "usage: extract_bench --memory DB [--shared DIR] [--work DIR] [--runs N]\n";
+      return 2;
+    }
+  }
+  if (db.empty() || !fs::exists(db)) {
+    std::cerr << "extract_bench needs an existing memory: --memory DB (memory_bench leaves million.db)\n";
+    return 2;
+  }
+  fs::create_directories(work);
+  const fs::path gz = shared / "data" / "corpus" / "en-ru.tsv.gz";
+  if (!fs::exists(gz)) {
+    std::cerr << "not found: " << gz << "\n";
+    return 1;
+  }
+
+  std::vector<std::string> candidates;
+  for (const std::string& s : read_english(gz)) {
+    const std::size_t n = words(s).size();
+    const char last = s.empty() ? ' ' : s.back();
+    if (n >= 5 && n <= 40 && (last == '.' || last == '?' || last == '!')) candidates.push_back(s);
+  }
+  std::mt19937 rng(20261128);
+  std::shuffle(candidates.begin(), candidates.end(), rng);
+  std::string article = "Press review of the week\n";
+  for (std::size_t i = 0; i < 1000 && i < candidates.size(); ++i) {
+    std::vector<std::string> w = words(candidates[i]);
+    if (i % 3 == 1) w.erase(w.end() - 2);
+    if (i % 3 == 2) std::reverse(w.begin(), w.end());
+    article += "\n" + join(w) + "\n";
+  }
+  const fs::path path = work / "review.en.txt";
+  std::ofstream(path) << article;
+
+  auto start = Clock::now();
+  dilmanc::TranslationMemory memory(db.string());
+  dilmanc::FuzzyMatcher matcher(memory);
+  const double open_s = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("memory %s: %lld units, opened with its index in %.2f s\n", db.filename().c_str(),
+              static_cast<long long>(memory.stats().units), open_s);
+
+  dilmanc::ExtractOptions options;
+  options.source_language = "en";
+  options.target_languages = {"ru"};
+  options.output_dir = work;
+  std::vector<double> times;
+  dilmanc::LeverageCounts counts;
+  for (int r = 0; r < runs; ++r) {
+    start = Clock::now();
+    auto files = dilmanc::extract({path.string()}, options, &matcher);
+    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    counts = files.at(0).counts;
+  }
+  std::printf("extract() of a %zu-segment article, en -> ru, XLIFF 1.2, min 75: median %.2f s over %d runs "
+              "(%.2f ms per segment)\n",
+              counts.segments, median(times), runs, 1000.0 * median(times) / std::max<std::size_t>(counts.segments, 1));
+  std::printf("  in context %zu, exact %zu, fuzzy %zu, new %zu, repetitions %zu\n", counts.in_context, counts.exact,
+              counts.fuzzy, counts.no_match, counts.repetitions);
+
+  const fs::path exe = fs::absolute(fs::path(argv[0])).parent_path().parent_path() / "dilmanc";
+  if (fs::exists(exe)) {
+    std::vector<double> process;
+    for (int r = 0; r < runs; ++r)
+      process.push_back(run_process(exe, {"extract", "--memory", db.string(), "--from", "en", "--to", "ru", "-o",
+                                          work.string(), path.string()}));
+    std::printf("dilmanc extract (whole process, memory opened): median %.2f s over %d runs\n", median(process), runs);
+  }
+  return 0;
+}

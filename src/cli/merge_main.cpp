@@ -1,0 +1,54 @@
+// dilmanc merge: translated XLIFF files back into their articles, as editions in the
+// target language, and the translations into the memory.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "dilmanc/error.h"
+#include "dilmanc/merge.h"
+#include "dilmanc/messages.h"
+#include "dilmanc/translation_memory.h"
+
+namespace dilmanc::cli {
+namespace {
+
+void declare(po::options_description& options, po::positional_options_description& positional) {
+  options.add_options()("output,o", po::value<std::string>()->default_value(".")->value_name("DIR"),
+                        tr("the folder to write the editions to").c_str())(
+      "article", po::value<std::string>()->value_name("PATH"),
+      tr("the article of the XLIFF files, instead of their 'original'").c_str())(
+      "allow-incomplete", tr("keep the source where a unit has no usable target").c_str())(
+      "no-memory-update", tr("do not add the translations to the memory").c_str())(
+      "xliff", po::value<std::vector<std::string>>()->value_name("FILE.xlf"), tr("the XLIFF files to merge").c_str());
+  positional.add("xliff", -1);
+}
+
+int run(const po::variables_map& vm, Context& ctx) {
+  if (!vm.count("xliff")) ThrowUsage(tr("no XLIFF file to merge"));
+  MergeOptions options;
+  options.output_dir = vm["output"].as<std::string>();
+  if (vm.count("article")) options.article = std::filesystem::path(vm["article"].as<std::string>());
+  options.allow_incomplete = vm.count("allow-incomplete") > 0;
+  std::unique_ptr<TranslationMemory> memory;
+  if (!vm.count("no-memory-update")) memory = std::make_unique<TranslationMemory>(ctx.memory_path);
+  std::vector<std::filesystem::path> files;
+  for (const std::string& f : vm["xliff"].as<std::vector<std::string>>()) files.emplace_back(f);
+  const MergeResult result = merge(files, options, memory.get());
+  for (const std::string& w : result.warnings) ctx.err << "dilmanc: " << trf("warning: {1}", w) << "\n";
+  for (const MergedEdition& e : result.editions)
+    ctx.out << e.edition.string() << ": "
+            << trf("{1} of {2} segments translated; {3} memory units", e.translated, e.segments, e.memory_units)
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+DILMANC_COMMAND(merge, "merge",
+                N_("[-o DIR] [--article PATH] [--allow-incomplete] [--no-memory-update] FILE.xlf..."),
+                N_("put translated XLIFF files back into their articles and the memory"), 55, declare, run);
+
+}  // namespace dilmanc::cli

@@ -1,0 +1,283 @@
+// Merge: XLIFF targets back into articles, editions written, the memory updated.
+#include "dilmanc/merge.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <system_error>
+
+#include "dilmanc/error.h"
+#include "dilmanc/extract.h"
+#include "dilmanc/formats.h"
+#include "dilmanc/leverage.h"
+#include "dilmanc/messages.h"
+#include "dilmanc/segmenter.h"
+#include "dilmanc/text.h"
+#include "dilmanc/xliff.h"
+#include "xliff/inline_codes.h"
+#include "xliff/xml_output.h"
+
+namespace dilmanc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A translation read from XLIFF (codes with the block's ids, as extract writes them) with
+// the codes numbered as in `segment`, which set_translation expects.
+InlineText to_segment_ids(const InlineText& target, const Segment& segment, const Block& block) {
+  InlineText out = target;
+  for (InlineCode& c : out.codes)
+    for (std::size_t k = 0; k < segment.source.codes.size() && k < segment.block_codes.size(); ++k) {
+      const std::size_t b = segment.block_codes[k];
+      if (segment.source.codes[k].kind == c.kind && b < block.source.codes.size() &&
+          block.source.codes[b].id == c.id) {
+        c.id = segment.source.codes[k].id;
+        break;
+      }
+    }
+  return out;
+}
+
+bool usable(const XliffSegment& s) { return s.has_target && !s.target.text.empty(); }
+
+// The article an XLIFF file names, refused when it would lead outside the XLIFF's folder.
+fs::path article_of(const fs::path& xliff, const XliffFile& file, const MergeOptions& options) {
+  if (options.article) return *options.article;
+  const std::string where = xliff.string();
+  const fs::path original(file.original);
+  if (file.original.empty()) ThrowInput(tr("the file names no original article (use --article)"), {where});
+  if (original.is_absolute() || original.has_root_name() || original.has_root_directory())
+    ThrowInput(trf("the original '{1}' is an absolute path; give the article with --article", file.original), {where});
+  for (const fs::path& part : original)
+    if (part == "..")
+      ThrowInput(trf("the original '{1}' leads out of the XLIFF's folder; give the article with --article",
+                     file.original),
+                 {where});
+  const fs::path base = fs::weakly_canonical(fs::absolute(xliff).parent_path());
+  const fs::path resolved = fs::weakly_canonical(base / original);
+  auto [b, r] = std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
+  if (b != base.end())
+    ThrowInput(trf("the original '{1}' leads out of the XLIFF's folder through a link", file.original), {where});
+  return resolved;
+}
+
+std::string digits_only(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c >= '0' && c <= '9') out += c;
+  return out;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+struct Pending {
+  MergedEdition edition;
+  std::string bytes;
+  std::vector<TranslationUnit> units;
+};
+
+}  // namespace
+
+MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& options, TranslationMemory* memory) {
+  std::error_code ec;
+  if (!fs::is_directory(options.output_dir, ec))
+    ThrowUsage(trf("the output folder '{1}' does not exist", options.output_dir.string()));
+  MergeResult result;
+  std::vector<Pending> pending;
+
+  for (const fs::path& xliff : xliff_files) {
+    const std::string where = xliff.string();
+    const XliffDocument x = read_xliff(xliff);
+    for (const XliffFile& file : x.files) {
+      if (file.target_language.empty()) ThrowInput(tr("the file declares no target language"), {where});
+      const fs::path article = article_of(xliff, file, options);
+      Document doc = read_document(article.string());
+      segment_document(doc, Segmenter(file.source_language));
+      const std::vector<SegmentContext> contexts = segment_contexts(doc);
+
+      std::map<std::string, const XliffUnit*> units;
+      for (const XliffUnit& u : file.units) units[u.id] = &u;
+      std::map<std::string, std::size_t> blocks;
+      for (std::size_t b = 0; b < doc.blocks.size(); ++b) blocks[doc.blocks[b].id] = b;
+      for (const XliffUnit& u : file.units)
+        if (!blocks.count(u.id)) ThrowInput(trf("unit '{1}' is not in the article '{2}'", u.id, article.string()), {where});
+
+      Pending out;
+      out.edition.xliff = xliff;
+      out.edition.article = article;
+      out.edition.target_language = file.target_language;
+      std::vector<std::string> changed, missing;
+      auto warn = [&](const std::string& id, const std::string& message) {
+        result.warnings.push_back(trf("{1}: unit '{2}': {3}", where, id, message));
+      };
+      auto check = [&](const std::string& id, const std::string& source, const std::string& target) {
+        if (source == target) warn(id, tr("the target is identical to the source"));
+        const std::string target_digits = digits_only(target);
+        std::string run;
+        for (std::size_t i = 0; i <= source.size(); ++i) {
+          if (i < source.size() && source[i] >= '0' && source[i] <= '9') {
+            run += source[i];
+            continue;
+          }
+          if (!run.empty() && target_digits.find(run) == std::string::npos)
+            warn(id, trf("the number {1} of the source is missing from the target", run));
+          run.clear();
+        }
+        const bool lead_s = !source.empty() && is_space(source.front()), lead_t = !target.empty() && is_space(target.front());
+        const bool trail_s = !source.empty() && is_space(source.back()), trail_t = !target.empty() && is_space(target.back());
+        if (lead_s != lead_t || trail_s != trail_t) warn(id, tr("leading or trailing whitespace differs from the source"));
+      };
+
+      std::size_t index = 0;
+      for (std::size_t b = 0; b < doc.blocks.size(); ++b) {
+        Block& block = doc.blocks[b];
+        const std::size_t first_index = index;
+        index += block.segments.size();
+        out.edition.segments += block.segments.size();
+        if (block.segments.empty()) continue;
+        auto found = units.find(block.id);
+        if (found == units.end()) {
+          missing.push_back(xliff_detail::join(block.id, ": ") + plain_text(block.source));
+          continue;
+        }
+        const XliffUnit& unit = *found->second;
+        std::map<std::string, const XliffSegment*> parts;
+        std::vector<const XliffSegment*> sentences;
+        for (const XliffSegment& s : unit.segments)
+          if (!s.ignorable) {
+            parts[s.id] = &s;
+            sentences.push_back(&s);
+          }
+        bool per_segment = true;
+        for (const Segment& s : block.segments) per_segment = per_segment && parts.count(s.id);
+        const bool single = !per_segment && sentences.size() == 1 && block.segments.size() == 1;
+
+        if (per_segment || single) {
+          for (std::size_t k = 0; k < block.segments.size(); ++k) {
+            Segment& segment = block.segments[k];
+            const XliffSegment& xs = single ? *sentences.front() : *parts.at(segment.id);
+            if (plain_text(xs.source) != plain_text(segment.source)) {
+              changed.push_back(segment.id);
+              continue;
+            }
+            if (!unit.translate) continue;
+            if (!usable(xs)) {
+              missing.push_back(segment.id + ": " + plain_text(segment.source));
+              continue;
+            }
+            const InlineText target = to_segment_ids(xs.target, segment, block);
+            set_translation(doc, segment.id, target);
+            check(segment.id, plain_text(segment.source), plain_text(target));
+            ++out.edition.translated;
+            TranslationUnit tu;
+            tu.tuid = segment.id;
+            tu.source_lang = file.source_language;
+            tu.context_prev = contexts[first_index + k].prev;
+            tu.context_next = contexts[first_index + k].next;
+            tu.origin_file = xliff.filename().string();
+            tu.origin_segment = segment.id;
+            tu.changed_by = options.user;
+            tu.created_by = options.user;
+            Variant source, translation;
+            source.tag = file.source_language;
+            source.text = segment.source;
+            source.text.text = to_nfc(source.text.text);
+            translation.tag = file.target_language;
+            translation.text = target;
+            translation.text.text = to_nfc(translation.text.text);
+            tu.variants = {source, translation};
+            out.units.push_back(std::move(tu));
+          }
+          continue;
+        }
+        // The translator's tool segmented the block its own way: the block as a whole.
+        InlineText whole_source, whole_target;
+        bool complete = true;
+        for (const XliffSegment& s : unit.segments) {
+          xliff_detail::append_inline(whole_source, s.source);
+          if (s.ignorable) xliff_detail::append_inline(whole_target, s.has_target ? s.target : s.source);
+          else if (usable(s)) xliff_detail::append_inline(whole_target, s.target);
+          else complete = false;
+        }
+        if (plain_text(whole_source) != plain_text(block.source)) {
+          changed.push_back(block.id);
+          continue;
+        }
+        if (!unit.translate) continue;
+        if (!complete) {
+          missing.push_back(block.id + ": " + plain_text(block.source));
+          continue;
+        }
+        xliff_detail::repair_pairs(whole_target);
+        set_block_translation(doc, b, whole_target);
+        check(block.id, plain_text(block.source), plain_text(whole_target));
+        ++out.edition.translated;
+      }
+
+      if (!changed.empty()) {
+        std::string list;
+        for (const std::string& id : changed) {
+          if (!list.empty()) list += ", ";
+          list += id;
+        }
+        ThrowInput(trf("the article '{1}' changed since extraction: segments {2} differ", article.string(), list),
+                   {where});
+      }
+      if (!missing.empty()) {
+        std::string list;
+        for (const std::string& m : missing) {
+          list += "\n  ";
+          list += m;
+        }
+        if (!options.allow_incomplete)
+          ThrowInput(trf("units without a usable target (use --allow-incomplete to keep their source):{1}", list),
+                     {where});
+        result.warnings.push_back(trf("{1}: units left untranslated:{2}", where, list));
+      }
+      doc.language = file.target_language;
+      std::string ext = article.extension().string();
+      out.edition.edition =
+          options.output_dir / (article_name(article, file.source_language) + "." + file.target_language + ext);
+      out.bytes = render_document(doc);
+      pending.push_back(std::move(out));
+    }
+  }
+
+  // Everything is known to be good: temporary files, then the memory, then the names.
+  std::vector<fs::path> temps;
+  auto remove_temps = [&] {
+    for (const fs::path& t : temps) {
+      std::error_code ignored;
+      fs::remove(t, ignored);
+    }
+  };
+  try {
+    for (const Pending& p : pending) {
+      fs::path temp = p.edition.edition;
+      temp += ".merging";
+      xml::write_file_atomically(temp, p.bytes);
+      temps.push_back(temp);
+    }
+    if (memory) {
+      TranslationMemory::Batch batch(*memory);
+      for (Pending& p : pending) {
+        for (const TranslationUnit& u : p.units) memory->add(u);
+        p.edition.memory_units = p.units.size();
+      }
+      batch.commit();
+    }
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      std::error_code rename_error;
+      fs::rename(temps[i], pending[i].edition.edition, rename_error);
+      if (rename_error)
+        ThrowIo(trf("cannot write the file: {1}", rename_error.message()), {pending[i].edition.edition.string()});
+    }
+  } catch (...) {
+    remove_temps();
+    throw;
+  }
+  for (Pending& p : pending) result.editions.push_back(std::move(p.edition));
+  return result;
+}
+
+}  // namespace dilmanc

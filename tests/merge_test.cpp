@@ -1,0 +1,291 @@
+// Merge: extract -> translate -> merge round trips for text and HTML in both XLIFF versions,
+// other tools' shapes, and the inputs merge must refuse without writing anything.
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "dilmanc/error.h"
+#include "dilmanc/extract.h"
+#include "dilmanc/merge.h"
+#include "dilmanc/translation_memory.h"
+#include "dilmanc/xliff.h"
+#include "support.h"
+
+using namespace dilmanc;
+using namespace dilmanc::test;
+
+namespace {
+
+const char* kText =
+    "Leaders meet in Baku\n"
+    "\n"
+    "The summit opened on Monday at 10:30. The delegation met the press.\n"
+    "\n"
+    "The delegation met the press. Talks went on until late.\n";
+
+const char* kHtml =
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Leaders meet in Baku</title></head>\n"
+    "<body><h1>Leaders <em>meet</em> in Baku</h1>\n"
+    "<p>The summit opened on <b>Monday</b>. <a href=\"/x\">Read the full report</a>.<br>Talks went on.</p>\n"
+    "<p><img src=\"f.png\" alt=\"The flag\"> Photo</p>\n</body></html>\n";
+
+// A stand-in translation: every letter run prefixed with "ru-"; codes and numbers kept.
+InlineText pseudo(const InlineText& source) {
+  InlineText out;
+  out.codes = source.codes;
+  bool in_word = false;
+  for (char c : source.text) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (letter && !in_word) out.text += "ru-";
+    in_word = letter;
+    out.text += c;
+  }
+  return out;
+}
+
+// The translator's work: every sentence of every unit translated, state translated.
+std::vector<std::string> translate_all(const fs::path& xlf, XliffVersion version) {
+  XliffDocument doc = read_xliff(xlf);
+  std::vector<std::string> targets;
+  for (XliffFile& f : doc.files)
+    for (XliffUnit& u : f.units)
+      for (XliffSegment& s : u.segments) {
+        if (s.ignorable) continue;
+        s.has_target = true;
+        s.target = pseudo(s.source);
+        s.state = XliffState::kTranslated;
+        targets.push_back(plain_text(s.target));
+      }
+  XliffWriteOptions o;
+  o.version = version;
+  write_xliff(xlf, doc, o);
+  return targets;
+}
+
+std::vector<std::string> tags(const std::string& html) {
+  std::vector<std::string> out;
+  static const std::regex tag("<[^>]*>");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag); it != std::sregex_iterator(); ++it) {
+    std::string t = it->str();
+    // Translatable attribute values change with the text; the elements must not.
+    t = std::regex_replace(t, std::regex("(alt|lang)=\"[^\"]*\""), "$1=\"\"");
+    out.push_back(t);
+  }
+  return out;
+}
+
+Error merge_error(const std::vector<fs::path>& files, const MergeOptions& options, TranslationMemory* memory) {
+  try {
+    merge(files, options, memory);
+  } catch (const Error& e) {
+    return e;
+  }
+  FAIL("merge did not refuse");
+  throw;
+}
+
+ExtractOptions extract_options(const TempDir& dir, XliffVersion version) {
+  ExtractOptions o;
+  o.source_language = "en";
+  o.target_languages = {"ru"};
+  o.output_dir = dir.path();
+  o.version = version;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("round trip: extract, translate, merge, and the next extract gives 101 everywhere") {
+  for (XliffVersion version : {XliffVersion::k12, XliffVersion::k21}) {
+    for (const char* name : {"summit.en.txt", "page.en.html"}) {
+      CAPTURE(static_cast<int>(version));
+      CAPTURE(name);
+      TempDir dir;
+      const std::string original = std::string(name).find(".html") != std::string::npos ? kHtml : kText;
+      write_file(dir / name, original);
+      TranslationMemory memory((dir / "tm.db").string());
+      const ExtractOptions eo = extract_options(dir, version);
+      const auto files = extract({(dir / name).string()}, eo, nullptr);
+      const std::vector<std::string> targets = translate_all(files.at(0).path, version);
+
+      MergeOptions mo;
+      mo.output_dir = dir.path();
+      const MergeResult result = merge({files[0].path}, mo, &memory);
+      REQUIRE(result.editions.size() == 1);
+      const MergedEdition& e = result.editions[0];
+      const std::string ext = fs::path(name).extension().string();
+      CHECK(e.edition.parent_path() == dir.path());
+      CHECK(e.edition.filename() == (std::string(ext == ".html" ? "page" : "summit") + ".ru" + ext));
+      CHECK(e.translated == e.segments);
+      CHECK(e.memory_units == e.segments);
+      const std::string edition = read_file(e.edition);
+      // The text is the targets, in order.
+      std::size_t at = 0;
+      for (const std::string& t : targets) {
+        const std::string probe = t.substr(0, std::min<std::size_t>(t.size(), 10));
+        std::size_t found = edition.find(probe, at);
+        CHECK_MESSAGE(found != std::string::npos, t);
+        if (found != std::string::npos) at = found;
+      }
+      if (ext == ".html") {
+        CHECK(tags(edition) == tags(original));
+        CHECK(edition.find("<html lang=\"ru\">") != std::string::npos);
+        CHECK(edition.find("<a href=\"/x\">ru-Read ru-the ru-full ru-report</a>") != std::string::npos);
+      }
+      // Number warnings: none, the numbers were kept.
+      for (const std::string& w : result.warnings) CHECK_MESSAGE(w.find("number") == std::string::npos, w);
+
+      FuzzyMatcher matcher(memory);
+      const auto again = extract({(dir / name).string()}, eo, &matcher);
+      CHECK(again.at(0).counts.in_context == again[0].counts.segments);
+    }
+  }
+}
+
+TEST_CASE("merge takes XLIFF shaped by other tools: resegmented, other namespaces, reordered") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  // As Trados or memoQ would send it back: units reversed, their own namespace, the
+  // second block segmented differently (one sentence where extract had two).
+  const std::string xlf =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" xmlns:sdl=\"http://sdl.com/FileTypes/SdlXliff/1.0\">"
+      "<file original=\"summit.en.txt\" datatype=\"plaintext\" source-language=\"en-US\" target-language=\"ru-RU\"><body>"
+      "<trans-unit id=\"b3\" sdl:x=\"1\"><source>The delegation met the press. Talks went on until late.</source>"
+      "<seg-source><mrk mtype=\"seg\" mid=\"1\">The delegation met the press. Talks went on until late.</mrk></seg-source>"
+      "<target><mrk mtype=\"seg\" mid=\"1\">Делегация встретилась с прессой. Переговоры шли допоздна.</mrk></target>"
+      "<sdl:seg-defs><sdl:seg id=\"1\"/></sdl:seg-defs></trans-unit>"
+      "<trans-unit id=\"b2\"><source>The summit opened on Monday at 10:30. The delegation met the press.</source>"
+      "<target xml:space=\"default\">Саммит открылся в понедельник в 10:30. Делегация встретилась с прессой.</target></trans-unit>"
+      "<trans-unit id=\"b1\"><source>Leaders meet in Baku</source><target state=\"new\">Лидеры встречаются в Баку</target></trans-unit>"
+      "</body></file></xliff>";
+  write_file(dir / "summit.ru.xlf", xlf);
+  TranslationMemory memory((dir / "tm.db").string());
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  const MergeResult r = merge({dir / "summit.ru.xlf"}, mo, &memory);
+  REQUIRE(r.editions.size() == 1);
+  CHECK(read_file(dir / "summit.ru-RU.txt") ==
+        "Лидеры встречаются в Баку\n\nСаммит открылся в понедельник в 10:30. Делегация встретилась с прессой.\n\n"
+        "Делегация встретилась с прессой. Переговоры шли допоздна.\n");
+  // Only the title was a sentence of its own; blocks taken whole do not go to the memory.
+  CHECK(r.editions[0].memory_units == 1);
+}
+
+TEST_CASE("merge refuses bad input with a clear message and writes nothing") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  const fs::path xlf = files.at(0).path;
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  TranslationMemory memory((dir / "tm.db").string());
+  auto nothing_written = [&] {
+    CHECK_FALSE(fs::exists(dir / "summit.ru.txt"));
+    CHECK(memory.stats().units == 0);
+  };
+
+  // Untranslated units are listed with their source.
+  Error incomplete = merge_error({xlf}, mo, &memory);
+  CHECK(incomplete.where().file == xlf.string());
+  CHECK(std::string(incomplete.what()).find("b2.s2: The delegation met the press.") != std::string::npos);
+  nothing_written();
+  MergeOptions allow = mo;
+  allow.allow_incomplete = true;
+  MergeResult partial = merge({xlf}, allow, nullptr);
+  CHECK(read_file(dir / "summit.ru.txt") == kText);
+  CHECK(partial.warnings.size() == 1);
+  fs::remove(dir / "summit.ru.txt");
+
+  translate_all(xlf, XliffVersion::k12);
+  const std::string good = read_file(xlf);
+
+  // Malformed XML: file, line and column.
+  write_file(xlf, good.substr(0, good.size() / 2));
+  Error malformed = merge_error({xlf}, mo, &memory);
+  CHECK(malformed.where().file == xlf.string());
+  CHECK(malformed.where().line > 0);
+  CHECK(malformed.where().column > 0);
+  nothing_written();
+
+  // A unit the article does not have.
+  std::string extra = good;
+  extra.replace(extra.find("id=\"b3\""), 7, "id=\"b9\"");
+  write_file(xlf, extra);
+  CHECK(std::string(merge_error({xlf}, mo, &memory).what()).find("'b9'") != std::string::npos);
+  nothing_written();
+
+  // No target language.
+  std::string no_lang = good;
+  no_lang.replace(no_lang.find(" target-language=\"ru\""), 21, "");
+  write_file(xlf, no_lang);
+  CHECK(std::string(merge_error({xlf}, mo, &memory).what()).find("target language") != std::string::npos);
+  nothing_written();
+
+  // The article changed since extraction: the segments are named.
+  write_file(xlf, good);
+  write_file(dir / "summit.en.txt", std::string(kText).replace(std::string(kText).find("Talks"), 5, "Speeches"));
+  Error changed = merge_error({xlf}, mo, &memory);
+  CHECK(std::string(changed.what()).find("b3.s2") != std::string::npos);
+  nothing_written();
+  write_file(dir / "summit.en.txt", kText);
+
+  // Codes missing from a target are an error naming the unit.
+  write_file(dir / "page.en.html", kHtml);
+  const auto page = extract({(dir / "page.en.html").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  translate_all(page.at(0).path, XliffVersion::k12);
+  std::string lost = read_file(page[0].path);
+  const std::string coded = "<g id=\"1\" ctype=\"italic\">ru-meet</g>";
+  const std::size_t g = lost.find("<target state=\"translated\">ru-Leaders " + coded);
+  REQUIRE(g != std::string::npos);
+  lost.replace(lost.find(coded, g), coded.size(), "ru-meet");
+  write_file(page[0].path, lost);
+  CHECK_THROWS_AS(merge({page[0].path}, mo, &memory), Error);
+  CHECK_FALSE(fs::exists(dir / "page.ru.html"));
+
+  // Paths that lead out of the XLIFF's folder.
+  fs::create_directories(dir / "x");
+  for (const char* original : {"../summit.en.txt", "/etc/passwd"}) {
+    std::string escaped = good;
+    escaped.replace(escaped.find("original=\"summit.en.txt\""), 24, "original=\"" + std::string(original) + "\"");
+    write_file(dir / "x" / "s.xlf", escaped);
+    Error e = merge_error({dir / "x" / "s.xlf"}, mo, &memory);
+    CHECK(e.kind() == Error::Kind::kInput);
+    CHECK(std::string(e.what()).find(original) != std::string::npos);
+  }
+  fs::create_directory_symlink(dir.path(), dir / "x" / "up");
+  std::string linked = good;
+  linked.replace(linked.find("original=\"summit.en.txt\""), 24, "original=\"up/summit.en.txt\"");
+  write_file(dir / "x" / "s.xlf", linked);
+  CHECK(std::string(merge_error({dir / "x" / "s.xlf"}, mo, &memory).what()).find("link") != std::string::npos);
+  nothing_written();
+  // --article names the article explicitly.
+  MergeOptions given = mo;
+  given.article = dir / "summit.en.txt";
+  CHECK(merge({dir / "x" / "s.xlf"}, given, &memory).editions.size() == 1);
+  CHECK(fs::exists(dir / "summit.ru.txt"));
+}
+
+TEST_CASE("dilmanc merge on the command line") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  CHECK(run_cli({"extract", "--from", "en", "--to", "ru", "-o", dir.path().string(), (dir / "summit.en.txt").string()},
+                "", {}, dir.path())
+            .exit_code == 0);
+  CliResult incomplete = run_cli({"merge", "-o", dir.path().string(), (dir / "summit.ru.xlf").string()}, "", {}, dir.path());
+  CHECK(incomplete.exit_code == 1);
+  CHECK(incomplete.err.find("summit.ru.xlf") != std::string::npos);
+  translate_all(dir / "summit.ru.xlf", XliffVersion::k12);
+  CliResult ok = run_cli({"merge", "-o", dir.path().string(), (dir / "summit.ru.xlf").string()}, "", {}, dir.path());
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("summit.ru.txt: 5 of 5") != std::string::npos);
+  CHECK(fs::exists(dir / "memory.db"));
+  CliResult again = run_cli({"extract", "--from", "en", "--to", "ru", "-o", dir.path().string(),
+                             (dir / "summit.en.txt").string()},
+                            "", {}, dir.path());
+  CHECK(again.out.find("in context: 5") != std::string::npos);
+  CHECK(run_cli({"merge"}, "", {}, dir.path()).exit_code == 2);
+}
