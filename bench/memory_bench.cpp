@@ -168,6 +168,10 @@ void import_and_report(const char* label, const fs::path& tmx, const fs::path& d
               static_cast<double>(stats.file_size) / 1e6, static_cast<double>(stats.file_size) / tmx_size);
   std::printf("  %lld units in %.2f s: %.0f units/s\n", static_cast<long long>(stats.units), seconds,
               static_cast<double>(stats.units) / seconds);
+  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::printf("  CPU time %.2f s (both threads): %.0f units per CPU second\n", cpu,
+              static_cast<double>(stats.units) / cpu);
   std::printf("  peak RSS of the import: %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
   std::fflush(stdout);
 }
