@@ -5,6 +5,7 @@
 // the parser's input position, so the skeleton keeps the original bytes and a page read and
 // written back without translation is identical. See docs/document-model.md.
 #include <libxml/HTMLparser.h>
+#include <libxml/globals.h>
 #include <libxml/parserInternals.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
@@ -103,6 +104,24 @@ bool is_all_space(std::string_view text) {
   return std::all_of(text.begin(), text.end(), is_ascii_space);
 }
 
+// libxml2 reports some problems (encoder errors) through its per-thread generic error
+// handler, which prints to standard error; the library must not print. Silenced while an
+// instance lives, restored after.
+class QuietLibxml2 {
+ public:
+  QuietLibxml2() : saved_(xmlGenericError), saved_context_(xmlGenericErrorContext) {
+    xmlSetGenericErrorFunc(nullptr, &QuietLibxml2::ignore);
+  }
+  ~QuietLibxml2() { xmlSetGenericErrorFunc(saved_context_, saved_); }
+  QuietLibxml2(const QuietLibxml2&) = delete;
+  QuietLibxml2& operator=(const QuietLibxml2&) = delete;
+
+ private:
+  static void ignore(void*, const char*, ...) {}
+  xmlGenericErrorFunc saved_;
+  void* saved_context_;
+};
+
 // One piece of a block's content in document order: text or an inline code.
 struct Item {
   enum class Kind { kText, kOpening, kClosing, kPlaceholder };
@@ -149,6 +168,7 @@ class HtmlReader {
         htmlCreateMemoryParserCtxt(bytes_.data() + start, static_cast<int>(bytes_.size() - start));
     if (!raw_ctxt) ThrowInput(tr("the HTML parser could not start"), where(0));
     std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> ctxt(raw_ctxt, htmlFreeParserCtxt);
+    QuietLibxml2 quiet;
     ctxt_ = ctxt.get();
     htmlCtxtUseOptions(ctxt_, HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC);
     xmlSwitchEncoding(ctxt_, XML_CHAR_ENCODING_UTF8);
@@ -763,6 +783,7 @@ class HtmlReader {
 
 // The charset the page declares, as libxml2 finds it (meta charset or http-equiv).
 std::string declared_charset(std::string_view bytes) {
+  QuietLibxml2 quiet;
   htmlDocPtr doc = htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr,
                                   HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
   if (!doc) return "";
