@@ -42,6 +42,18 @@ TEST_CASE("demo: the whole workflow in a fresh folder") {
   CHECK(fs::exists(demo / "analysis.html"));
   CHECK(fs::exists(demo / "memory.db"));
 
+  // merge --site: the demo's translated XLIFF merged again, with the linked editions.
+  fs::create_directories(dir / "again");
+  const auto site = run_cli({"merge", (demo / "xliff" / (name + ".az.xlf")).string(),
+                             (demo / "xliff" / (name + ".ru.xlf")).string(), "--article",
+                             (demo / "articles" / (name + ".en.html")).string(), "-o", (dir / "again").string(),
+                             "--no-memory-update", "--site", (dir / "site").string()});
+  CHECK(site.exit_code == 0);
+  for (const std::string lang : {"az", "en", "ru"})
+    CHECK(read_file(dir / "site" / lang / (name + ".html")).find("<link rel=\"alternate\" hreflang=\"x-default\"") !=
+          std::string::npos);
+  CHECK(fs::exists(dir / "site" / "index.html"));
+
   // A second run takes a fresh folder.
   const auto again = run_cli({"demo"}, "", {}, dir.path());
   CHECK(again.exit_code == 0);

@@ -1,5 +1,6 @@
 // dilmanc merge: translated XLIFF files back into their articles, as editions in the
 // target language, and the translations into the memory.
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -7,10 +8,14 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "dilmanc/editions.h"
 #include "dilmanc/error.h"
+#include "dilmanc/extract.h"
+#include "dilmanc/formats.h"
 #include "dilmanc/merge.h"
 #include "dilmanc/messages.h"
 #include "dilmanc/translation_memory.h"
+#include "dilmanc/xliff.h"
 
 namespace dilmanc::cli {
 namespace {
@@ -22,6 +27,9 @@ void declare(po::options_description& options, po::positional_options_descriptio
       tr("the article of the XLIFF files, instead of their 'original'").c_str())(
       "allow-incomplete", tr("keep the source where a unit has no usable target").c_str())(
       "no-memory-update", tr("do not add the translations to the memory").c_str())(
+      "site", po::value<std::string>()->value_name("DIR"),
+      tr("also write the article's linked editions as DIR/<lang>/<name>.html with DIR/index.html").c_str())(
+      "force", tr("with --site, overwrite editions changed after the translations were made").c_str())(
       "xliff", po::value<std::vector<std::string>>()->value_name("FILE.xlf"), tr("the XLIFF files to merge").c_str());
   positional.add("xliff", -1);
 }
@@ -42,6 +50,29 @@ int run(const po::variables_map& vm, Context& ctx) {
     ctx.out << e.edition.string() << ": "
             << trf("{1} of {2} segments translated; {3} memory units", e.translated, e.segments, e.memory_units)
             << "\n";
+  if (vm.count("site")) {
+    // Per article: the source and its merged editions, linked to each other.
+    std::vector<std::filesystem::path> articles;
+    for (const MergedEdition& e : result.editions)
+      if (std::find(articles.begin(), articles.end(), e.article) == articles.end()) articles.push_back(e.article);
+    for (const std::filesystem::path& article : articles) {
+      std::vector<EditionSource> sources;
+      std::string source_language;
+      for (const MergedEdition& e : result.editions)
+        if (e.article == article) {
+          if (source_language.empty()) source_language = read_xliff(e.xliff).files.at(0).source_language;
+          sources.push_back({e.target_language, read_document(e.edition.string()), e.edition});
+        }
+      sources.insert(sources.begin(), EditionSource{source_language, read_document(article.string()), article});
+      EditionsOptions site;
+      site.output_dir = vm["site"].as<std::string>();
+      site.name = article_name(article, source_language);
+      site.force = vm.count("force") > 0;
+      const EditionsResult written = write_editions(sources, site);
+      for (const WrittenEdition& w : written.editions) ctx.out << w.path.string() << "\n";
+      ctx.out << written.index.string() << "\n";
+    }
+  }
   return 0;
 }
 
