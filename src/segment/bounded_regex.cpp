@@ -1,6 +1,11 @@
 #include "segment/bounded_regex.h"
 
+#include <unicode/regex.h>
+
 #include <algorithm>
+#include <memory>
+
+#include "dilmanc/text.h"
 
 namespace dilmanc::segment_detail {
 
@@ -153,7 +158,27 @@ std::string item_as_set_pattern(std::string_view item) {
     }
     return std::string(item);
   }
-  return "[" + std::string(item) + "]";
+  std::string set = "[";
+  set.append(item);
+  set += ']';
+  return set;
+}
+
+}  // namespace dilmanc::segment_detail
+
+namespace dilmanc::segment_detail {
+
+std::string adapt_for_icu(std::string_view pattern, int limit) {
+  auto compiles = [](std::string_view p, UErrorCode& status) {
+    UParseError where;
+    std::unique_ptr<icu::RegexPattern> compiled(icu::RegexPattern::compile(to_unicode(p), where, status));
+    return U_SUCCESS(status);
+  };
+  UErrorCode status = U_ZERO_ERROR;
+  if (compiles(pattern, status) || status != U_REGEX_LOOK_BEHIND_LIMIT) return std::string(pattern);
+  std::string bounded = bound_quantifiers(pattern, limit);
+  status = U_ZERO_ERROR;
+  return compiles(bounded, status) ? bounded : std::string(pattern);
 }
 
 }  // namespace dilmanc::segment_detail

@@ -31,3 +31,13 @@ std::string first_required_item(std::string_view pattern);
 std::string item_as_set_pattern(std::string_view item);
 
 }  // namespace dilmanc::segment_detail
+
+namespace dilmanc::segment_detail {
+
+// `pattern` as ICU can compile it. Java, the dialect of most SRX files, accepts some
+// look-behinds of unbounded length ("(?<=[XVI]+)"); ICU refuses them, so such a pattern
+// gets its quantifiers bounded by `limit` (an approximation). Any other pattern, and any
+// pattern that still does not compile, is returned as it is, for the caller to report.
+std::string adapt_for_icu(std::string_view pattern, int limit = 32);
+
+}  // namespace dilmanc::segment_detail

@@ -100,7 +100,10 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
   sentences.reset(icu::BreakIterator::createSentenceInstance(icu::Locale(primary_language(lang).c_str()), status));
   if (U_FAILURE(status) || !sentences) throw std::runtime_error("ICU sentence break rules are missing");
 
-  for (const SrxRule& r : srx_rules) {
+  for (const SrxRule& original : srx_rules) {
+    SrxRule r = original;
+    r.before = segment_detail::adapt_for_icu(r.before);
+    r.after = segment_detail::adapt_for_icu(r.after);
     CompiledRule rule;
     rule.is_break = r.is_break;
     rule.line = r.line;

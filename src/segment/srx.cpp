@@ -14,6 +14,7 @@
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
 #include "dilmanc/text.h"
+#include "segment/bounded_regex.h"
 
 namespace dilmanc {
 namespace {
@@ -26,6 +27,21 @@ struct DocumentDeleter {
 };
 using ParserContext = std::unique_ptr<xmlParserCtxt, ParserContextDeleter>;
 using Document = std::unique_ptr<xmlDoc, DocumentDeleter>;
+
+struct FirstError {
+  bool seen = false;
+  int line = 0;
+  std::string message;
+};
+
+void remember_first_error(void* user_data, xmlErrorPtr error) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(user_data);
+  auto* first = ctxt ? static_cast<FirstError*>(ctxt->_private) : nullptr;
+  if (!first || first->seen || !error || error->level < XML_ERR_ERROR) return;
+  first->seen = true;
+  first->line = error->line;
+  first->message = error->message ? error->message : "";
+}
 
 [[noreturn]] void fail(const std::string& source, std::int64_t line, std::string cause) {
   Error::Location where;
@@ -86,7 +102,7 @@ void check_regex(const std::string& pattern, const std::string& source, const xm
   UErrorCode status = U_ZERO_ERROR;
   UParseError parse_error;
   std::unique_ptr<icu::RegexPattern> compiled(
-      icu::RegexPattern::compile(to_unicode(pattern), parse_error, status));
+      icu::RegexPattern::compile(to_unicode(segment_detail::adapt_for_icu(pattern)), parse_error, status));
   if (U_FAILURE(status))
     fail(source, line_of(node),
          trf("invalid regular expression in <{1}> \"{2}\": {3}", element, pattern, u_errorName(status)));
@@ -110,14 +126,23 @@ SrxRule read_rule(const xmlNode* node, const std::string& source) {
 SrxDocument parse_srx(std::string_view xml, const std::string& source) {
   ParserContext ctxt(xmlNewParserCtxt());
   if (!ctxt) throw std::bad_alloc();
+  // The first error is the one to report (later ones follow from it); libxml2 only keeps
+  // the last, so catch them as they come.
+  FirstError first;
+  ctxt->_private = &first;
+  ctxt->sax->serror = remember_first_error;
   const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
   Document doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), source.c_str(),
                                  nullptr, options));
-  if (!doc) {
-    const xmlError* e = xmlCtxtGetLastError(ctxt.get());
-    std::string message = e && e->message ? e->message : "";
+  if (!doc || !ctxt->wellFormed) {
+    if (!first.seen) {
+      const xmlError* e = xmlCtxtGetLastError(ctxt.get());
+      first.line = e ? e->line : 0;
+      first.message = e && e->message ? e->message : "";
+    }
+    std::string message = first.message;
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    fail(source, e ? e->line : 0, trf("the SRX file is not well-formed XML: {1}", message));
+    fail(source, first.line, trf("the SRX file is not well-formed XML: {1}", message));
   }
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (!root || !is_srx_element(root, "srx"))

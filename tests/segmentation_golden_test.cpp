@@ -1,0 +1,97 @@
+// The "Golden Rules" and the other reference cases of ../shared/data/segmentation (from
+// pragmatic_segmenter and pySBD), scored as those projects score them: a case passes when
+// the list of trimmed sentences equals the expected list exactly. The counts are printed
+// and must not fall below the figures recorded in docs/benchmarks.md (## Segmentation).
+#include <doctest/doctest.h>
+
+#include <iostream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "dilmanc/segmenter.h"
+#include "segmentation_cases.h"
+#include "support.h"
+
+using dilmanc::Segmenter;
+using dilmanc::test::read_file;
+using dilmanc::test::read_segmentation_cases;
+using dilmanc::test::segment_as_cli;
+using dilmanc::test::SegmentationCase;
+using dilmanc::test::shared_dir;
+using dilmanc::test::source_dir;
+using dilmanc::test::trimmed_all;
+
+namespace {
+
+struct Score {
+  int passed = 0;
+  int total = 0;
+  std::string failed;  // ids
+};
+
+Score score(const std::vector<SegmentationCase>& cases, const char* lang, bool only_pysbd_48) {
+  Segmenter segmenter(lang);
+  Score s;
+  for (const auto& c : cases) {
+    if (only_pysbd_48 && !c.in_pysbd_48) continue;
+    ++s.total;
+    // Upstream's default treats the text as prose; hard-wrapped lines are joined ("pdf"
+    // cases) by our default too, so no case needs line-break mode.
+    if (segment_as_cli(segmenter, c.text) == trimmed_all(c.sentences))
+      ++s.passed;
+    else
+      s.failed += (s.failed.empty() ? "" : " ") + c.id;
+  }
+  return s;
+}
+
+// "| golden rules en | 48/48 |" lines of our section of docs/benchmarks.md.
+std::map<std::string, int> recorded_figures() {
+  std::map<std::string, int> figures;
+  std::istringstream doc(read_file(source_dir() / "docs" / "benchmarks.md"));
+  std::string line;
+  bool in_section = false;
+  const std::regex row(R"(^\|\s*(golden rules en|spec en|ru)\s*\|\s*(\d+)/(\d+)\s*\|)");
+  while (std::getline(doc, line)) {
+    if (line.rfind("## ", 0) == 0) in_section = line == "## Segmentation";
+    std::smatch m;
+    if (in_section && std::regex_search(line, m, row)) figures[m[1]] = std::stoi(m[2]);
+  }
+  return figures;
+}
+
+void report(const char* name, const Score& s, const std::map<std::string, int>& recorded) {
+  std::ostringstream line;
+  line << name << ": " << s.passed << "/" << s.total;
+  std::cout << line.str() << "\n";
+  MESSAGE(line.str());
+  if (!s.failed.empty()) MESSAGE(name << " failures: " << s.failed);
+  auto it = recorded.find(name);
+  REQUIRE_MESSAGE(it != recorded.end(), "no figure for '" << name << "' in docs/benchmarks.md");
+  CHECK_MESSAGE(s.passed >= it->second, name << " fell below the recorded " << it->second);
+}
+
+}  // namespace
+
+TEST_CASE("segmentation reference cases: golden rules en, spec en, ru") {
+  SKIP_WITHOUT_SHARED();
+  auto dir = *shared_dir() / "data" / "segmentation";
+  auto recorded = recorded_figures();
+
+  Score golden = score(read_segmentation_cases(dir / "golden-rules.en.jsonl"), "en", true);
+  CHECK(golden.total == 48);
+  report("golden rules en", golden, recorded);
+
+  Score spec = score(read_segmentation_cases(dir / "spec-cases.en.jsonl"), "en", false);
+  CHECK(spec.total == 129);
+  report("spec en", spec, recorded);
+
+  auto ru_cases = read_segmentation_cases(dir / "golden-rules.ru.jsonl");
+  auto more = read_segmentation_cases(dir / "spec-cases.ru.jsonl");
+  ru_cases.insert(ru_cases.end(), more.begin(), more.end());
+  Score ru = score(ru_cases, "ru", false);
+  CHECK(ru.total == 42);
+  report("ru", ru, recorded);
+}
