@@ -187,3 +187,19 @@ TEST_CASE("the bundled memories: every TMX under memories/ imports, az/en/ru thr
   CHECK(st.variants_per_language["en"] == st.units);
   CHECK(st.variants_per_language["ru"] == st.units);
 }
+
+TEST_CASE("dilmanc concordance highlights matches when its output is a terminal") {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) {
+    MESSAGE("skipped: no 'script' to provide a terminal");
+    return;
+  }
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  write_file(dir / "a.tmx", kTmx);
+  REQUIRE(run_cli({"import", "--memory", db, (dir / "a.tmx").string()}).exit_code == 0);
+  const std::string out = (dir / "out.txt").string();
+  const std::string command = "script -qec \"'" + std::string(DILMANC_TEST_CLI) + "' concordance --memory '" + db +
+                              "' --lang az istanbul\" /dev/null > '" + out + "' 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  CHECK(read_file(out).find("Liderlər \x1b[1;33mİstanbul\x1b[0mda görüşür.") != std::string::npos);
+}
