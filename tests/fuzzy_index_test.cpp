@@ -11,6 +11,7 @@
 #include "dilmanc/error.h"
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/translation_memory.h"
+#include "match/index_keys.h"
 #include "support.h"
 
 using dilmanc::FuzzyMatch;
@@ -160,6 +161,22 @@ void compare_lookups(FuzzyMatcher& matcher, const std::string& query, const std:
 }
 
 }  // namespace
+
+TEST_CASE("fuzzy index: the stored keys are the matcher's keys") {
+  const std::pair<const char*, const char*> texts[] = {
+      {"ISPARTA və İstanbul şəhərləri, 2019-cu il", "az"},
+      {"Ёлка «пришёл» 250\u00A0000 рублей, Й й", "ru"},
+      {"Café naïve résumé — ISTANBUL ıI 3.5 2nd", "en"},
+      {"cafe\u0301 e\u0301 \u0301 x", "en"},
+      {"\xEE\x84\x81Press\xEE\x84\x82 OK… ﬁle Straße ΣΊΣΥΦΟΣ", "de"},
+      {"", "ru"},
+      {"!!! ...", "az"},
+  };
+  for (const auto& [text, lang] : texts) {
+    INFO(text);
+    CHECK(dilmanc::content_base_keys(text, lang) == dilmanc::prepare_for_matching(std::string_view(text), lang).content_keys());
+  }
+}
 
 TEST_CASE("fuzzy index: the indexed lookup equals the exhaustive scan on generated sentences") {
   TempDir dir;

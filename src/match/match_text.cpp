@@ -3,6 +3,7 @@
 
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/text.h"
+#include "match/index_keys.h"
 #include "match/token_hash.h"
 
 namespace dilmanc {
@@ -24,28 +25,81 @@ std::string russian_yo_as_ye(std::string_view s) {
   return out;
 }
 
-void set_keys(MatchToken& t, std::string_view token, const std::string& lang, bool turkic, bool russian) {
-  if (is_ascii(token)) {
-    t.exact = match::hash_key(token);
-    std::string folded(token);
-    bool dotless = false;
-    for (auto& ch : folded) {
-      if (turkic && ch == 'I') dotless = true;
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
-    }
-    if (dotless) folded = fold_case(token, lang);  // Turkic I folds to ı, outside ASCII
-    t.cased = match::hash_key(folded);
-    t.base = dotless ? match::hash_key(search_key(token, lang)) : t.cased;
-    return;
+std::vector<std::string_view> split_folded(const std::string& s) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t at = s.find('\x1f', start);
+    parts.push_back(std::string_view(s).substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) break;
+    start = at + 1;
   }
-  std::string exact = russian ? russian_yo_as_ye(token) : std::string(token);
-  t.exact = match::hash_key(exact);
-  std::string folded = fold_case(exact, lang);
-  t.cased = match::hash_key(folded);
-  t.base = match::hash_key(search_key(exact, lang));
+  return parts;
+}
+
+// Folds pieces that need ICU together, joined by U+001F (which folding leaves alone and no
+// token contains): one ICU call per text instead of one per token. Should folding ever
+// change the separators, each piece is folded alone. `cased` may be null.
+void fold_pieces(const std::vector<std::string>& pieces, const std::string& lang, std::vector<std::uint64_t>* cased,
+                 std::vector<std::uint64_t>& base) {
+  base.assign(pieces.size(), 0);
+  if (pieces.empty()) return;
+  std::string joined;
+  for (const auto& p : pieces) {
+    if (!joined.empty()) joined += '\x1f';
+    joined += p;
+  }
+  const std::string keys = search_key(joined, lang);
+  auto key_parts = split_folded(keys);
+  for (std::size_t i = 0; i < pieces.size(); ++i)
+    base[i] = match::hash_key(key_parts.size() == pieces.size() ? std::string(key_parts[i]) : search_key(pieces[i], lang));
+  if (!cased) return;
+  cased->assign(pieces.size(), 0);
+  const std::string folded = fold_case(joined, lang);
+  auto folded_parts = split_folded(folded);
+  for (std::size_t i = 0; i < pieces.size(); ++i)
+    (*cased)[i] = match::hash_key(folded_parts.size() == pieces.size() ? std::string(folded_parts[i])
+                                                                       : fold_case(pieces[i], lang));
+}
+
+// A token ASCII folding handles: lower case, except a Turkic capital I (which folds to ı).
+bool ascii_foldable(std::string_view piece, bool turkic) {
+  return is_ascii(piece) && !(turkic && piece.find('I') != std::string_view::npos);
+}
+
+std::string ascii_lower(std::string_view piece) {
+  std::string folded(piece);
+  for (auto& ch : folded)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+  return folded;
 }
 
 }  // namespace
+
+std::vector<std::uint64_t> content_base_keys(std::string_view marker_text, std::string_view lang) {
+  const std::string primary = primary_language(lang);
+  const bool turkic = primary == "az" || primary == "tr";
+  const bool russian = primary == "ru";
+  const std::string text = to_nfc(marker_text);
+  std::vector<std::uint64_t> keys;
+  std::vector<std::size_t> batched;
+  std::vector<std::string> pieces;
+  for (const Token& token : tokenize(text)) {
+    if (!is_content(token.kind)) continue;
+    const std::string_view piece = token.in(text);
+    if (ascii_foldable(piece, turkic)) {
+      keys.push_back(match::hash_key(ascii_lower(piece)));
+    } else {
+      batched.push_back(keys.size());
+      keys.push_back(0);
+      pieces.push_back(russian ? russian_yo_as_ye(piece) : std::string(piece));
+    }
+  }
+  std::vector<std::uint64_t> base;
+  fold_pieces(pieces, primary, nullptr, base);
+  for (std::size_t i = 0; i < batched.size(); ++i) keys[batched[i]] = base[i];
+  return keys;
+}
 
 int MatchText::content_length() const {
   int n = 0;
@@ -69,10 +123,10 @@ MatchText prepare_for_matching(const InlineText& text, std::string_view lang) {
   const bool turkic = m.lang == "az" || m.lang == "tr";
   const bool russian = m.lang == "ru";
   bool space = false;
-  // Tokens that need ICU to fold are folded together, joined by U+001F (which folding
-  // leaves alone and no token contains): one ICU call per text instead of two per token.
-  std::vector<std::size_t> batched;
-  std::string joined;
+  // Words and numbers that need ICU are folded as one batch (content_base_keys folds the
+  // same batch, so the index and the matcher agree on every key), other tokens as another.
+  std::vector<std::size_t> batched[2];
+  std::vector<std::string> pieces[2];
   for (const Token& token : tokenize(m.text.text)) {
     if (token.kind == TokenKind::kSpace) {
       space = !m.tokens.empty();
@@ -92,43 +146,24 @@ MatchText prepare_for_matching(const InlineText& text, std::string_view lang) {
       if (token.code >= 0 && static_cast<std::size_t>(token.code) < m.text.codes.size())
         key += m.text.codes[static_cast<std::size_t>(token.code)].name;
       t.exact = t.cased = t.base = match::hash_key(key);
-    } else if (is_ascii(piece) && !(turkic && piece.find('I') != std::string_view::npos)) {
-      set_keys(t, piece, m.lang, turkic, russian);
+    } else if (ascii_foldable(piece, turkic)) {
+      t.exact = match::hash_key(piece);
+      t.cased = t.base = match::hash_key(ascii_lower(piece));
     } else {
       std::string exact = russian ? russian_yo_as_ye(piece) : std::string(piece);
       t.exact = match::hash_key(exact);
-      if (!joined.empty()) joined += '\x1f';
-      joined += exact;
-      batched.push_back(m.tokens.size());
+      const int batch = is_content(token.kind) ? 0 : 1;
+      batched[batch].push_back(m.tokens.size());
+      pieces[batch].push_back(std::move(exact));
     }
     m.tokens.push_back(t);
   }
-  if (batched.empty()) return m;
-  auto split = [](const std::string& s) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    for (;;) {
-      std::size_t at = s.find('\x1f', start);
-      parts.push_back(std::string_view(s).substr(start, at == std::string::npos ? std::string::npos : at - start));
-      if (at == std::string::npos) break;
-      start = at + 1;
-    }
-    return parts;
-  };
-  const std::string folded = fold_case(joined, m.lang);
-  const std::string keys = search_key(joined, m.lang);
-  auto folded_parts = split(folded);
-  auto key_parts = split(keys);
-  if (folded_parts.size() == batched.size() && key_parts.size() == batched.size()) {
-    for (std::size_t i = 0; i < batched.size(); ++i) {
-      m.tokens[batched[i]].cased = match::hash_key(folded_parts[i]);
-      m.tokens[batched[i]].base = match::hash_key(key_parts[i]);
-    }
-  } else {
-    // Folding changed the separators (it never should): fold token by token.
-    for (std::size_t i : batched) {
-      MatchToken& t = m.tokens[i];
-      set_keys(t, std::string_view(m.text.text).substr(t.begin, t.end - t.begin), m.lang, turkic, russian);
+  for (int batch = 0; batch < 2; ++batch) {
+    std::vector<std::uint64_t> cased, base;
+    fold_pieces(pieces[batch], m.lang, &cased, base);
+    for (std::size_t i = 0; i < batched[batch].size(); ++i) {
+      m.tokens[batched[batch][i]].cased = cased[i];
+      m.tokens[batched[batch][i]].base = base[i];
     }
   }
   return m;

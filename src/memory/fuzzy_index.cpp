@@ -10,6 +10,7 @@
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
 #include "dilmanc/text.h"
+#include "match/index_keys.h"
 #include "match/token_distance.h"
 #include "match/token_hash.h"
 #include "memory/code_format.h"
@@ -163,12 +164,9 @@ class Query {
 
 // The 32-bit ids of a text's words and numbers, in order.
 std::vector<std::int32_t> variant_tokens(std::string_view marker_text, std::string_view lang) {
-  InlineText t;
-  t.text = std::string(marker_text);
-  MatchText m = prepare_for_matching(t, lang);
+  const std::string primary = primary_language(lang);
   std::vector<std::int32_t> out;
-  for (const auto& token : m.tokens)
-    if (is_content(token.kind)) out.push_back(token_id(token.base, m.lang));
+  for (std::uint64_t key : content_base_keys(marker_text, primary)) out.push_back(token_id(key, primary));
   return out;
 }
 
