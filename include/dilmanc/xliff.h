@@ -69,7 +69,10 @@ struct XliffNote {
 // One segment of a unit (a sentence), or the text between segments (`ignorable`: spaces
 // between sentences; never translated, kept so that the unit's full text is known).
 struct XliffSegment {
-  std::string id;                    // unique in its file; required for segments
+  // Writing: unique in the file, required for segments. Read: the mrk mid or segment id
+  // as found (unique in its unit only, in other tools' files), or the unit's id for a 1.2
+  // trans-unit without seg-source.
+  std::string id;
   bool ignorable = false;
   InlineText source;
   bool has_target = false;           // false: no <target> element at all
