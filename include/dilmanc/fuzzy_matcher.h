@@ -177,7 +177,9 @@ struct MatcherStats {
 //
 // Results are the matches scoring at least min_score, ordered by score, then newest unit
 // first, then highest unit id; a unit without a variant in the target language is not a
-// match. Indexed and exhaustive lookups return the same matches (tests check it).
+// match. Indexed and exhaustive lookups return the same matches (tests check it). An
+// exhaustive lookup keeps the words of every variant of the source language in memory,
+// read again when the memory has grown.
 class FuzzyMatcher {
  public:
   // Opens the index, building it when the memory file has none (memories written before
