@@ -67,7 +67,7 @@ void report(const char* name, const Score& s, const std::map<std::string, int>& 
   line << name << ": " << s.passed << "/" << s.total;
   std::cout << line.str() << "\n";
   MESSAGE(line.str());
-  if (!s.failed.empty()) MESSAGE(std::string(name) + " failures: " + s.failed);
+  if (!s.failed.empty()) MESSAGE((std::string(name) + " failures: " + s.failed));
   auto it = recorded.find(name);
   REQUIRE_MESSAGE(it != recorded.end(), "no figure for '" << name << "' in docs/benchmarks.md");
   CHECK_MESSAGE(s.passed >= it->second, name << " fell below the recorded " << it->second);

@@ -1,5 +1,6 @@
 #include "dilmanc/srx.h"
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <unicode/regex.h>
@@ -32,6 +33,7 @@ struct FirstError {
   bool seen = false;
   int line = 0;
   std::string message;
+  std::string entity;  // the first entity declared, if any
 };
 
 void remember_first_error(void* user_data, xmlErrorPtr error) {
@@ -41,6 +43,18 @@ void remember_first_error(void* user_data, xmlErrorPtr error) {
   first->seen = true;
   first->line = error->line;
   first->message = error->message ? error->message : "";
+}
+
+// SRX needs no entities; declaring one is refused before anything is expanded (entity
+// "bombs" would otherwise cost minutes or gigabytes).
+void refuse_entity(void* user_data, const xmlChar* name, int, const xmlChar*, const xmlChar*, xmlChar*) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(user_data);
+  auto* first = ctxt ? static_cast<FirstError*>(ctxt->_private) : nullptr;
+  if (first && first->entity.empty()) {
+    first->entity = name ? reinterpret_cast<const char*>(name) : "?";
+    first->line = xmlSAX2GetLineNumber(ctxt);
+  }
+  xmlStopParser(ctxt);
 }
 
 [[noreturn]] void fail(const std::string& source, std::int64_t line, std::string cause) {
@@ -131,9 +145,12 @@ SrxDocument parse_srx(std::string_view xml, const std::string& source) {
   FirstError first;
   ctxt->_private = &first;
   ctxt->sax->serror = remember_first_error;
+  ctxt->sax->entityDecl = refuse_entity;
   const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
   Document doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), source.c_str(),
                                  nullptr, options));
+  if (!first.entity.empty())
+    fail(source, first.line, trf("the SRX file declares the entity \"{1}\"; SRX files need none", first.entity));
   if (!doc || !ctxt->wellFormed) {
     if (!first.seen) {
       const xmlError* e = xmlCtxtGetLastError(ctxt.get());
