@@ -30,8 +30,8 @@ void declare(po::options_description& options, po::positional_options_descriptio
       "copy-source", tr("fill targets left empty with a copy of the source (for OmegaT)").c_str())(
       "output,o", po::value<std::string>()->default_value(".")->value_name("DIR"),
       tr("the folder to write the XLIFF files to").c_str())(
-      "article", po::value<std::vector<std::string>>()->value_name("ARTICLE"), tr("the articles to extract").c_str());
-  positional.add("article", -1);
+      "articles", po::value<std::vector<std::string>>()->value_name("ARTICLE"), tr("the articles to extract").c_str());
+  positional.add("articles", -1);
 }
 
 std::vector<std::string> split_languages(const std::string& list) {
@@ -44,7 +44,7 @@ std::vector<std::string> split_languages(const std::string& list) {
 }
 
 int run(const po::variables_map& vm, Context& ctx) {
-  if (!vm.count("article")) ThrowUsage(tr("no article to extract"));
+  if (!vm.count("articles")) ThrowUsage(tr("no article to extract"));
   ExtractOptions options;
   options.source_language = vm["from"].as<std::string>();
   options.target_languages = split_languages(vm["to"].as<std::string>());
@@ -75,7 +75,7 @@ int run(const po::variables_map& vm, Context& ctx) {
     ctx.err << "dilmanc: " << trf("no memory at '{1}': every segment is extracted as new", ctx.memory_path) << "\n";
   }
 
-  const std::vector<ExtractedFile> files = extract(vm["article"].as<std::vector<std::string>>(), options, matcher.get());
+  const std::vector<ExtractedFile> files = extract(vm["articles"].as<std::vector<std::string>>(), options, matcher.get());
   for (const ExtractedFile& f : files) {
     const LeverageCounts& c = f.counts;
     ctx.out << f.path.string() << ": "
