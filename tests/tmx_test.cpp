@@ -330,3 +330,16 @@ TEST_CASE("import: finished XLIFF 1.2 and 2.x units become memory units") {
   CHECK(en.codes[2].original == "<br/>");
   CHECK(m.concordance("Раздел", "ru", 5).size() == 1);
 }
+
+TEST_CASE("TMX: a DTD named by URL or an external entity is refused; a bare tmx14.dtd is ignored") {
+  TempDir dir;
+  const std::string body = "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>A</seg>"
+                           "</tuv><tuv xml:lang=\"ru\"><seg>Б</seg></tuv></tu></body></tmx>\n";
+  write_file(dir / "plain.tmx", "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n" + body);
+  CHECK(read_all((dir / "plain.tmx").string()).size() == 1);
+  write_file(dir / "url.tmx", "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx SYSTEM \"http://127.0.0.1:9/tmx14.dtd\">\n" + body);
+  Error e = error_of([&] { read_all((dir / "url.tmx").string()); });
+  CHECK(std::string(e.what()).find("http://127.0.0.1:9/tmx14.dtd") != std::string::npos);
+  write_file(dir / "pe.tmx", "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ENTITY % p SYSTEM \"p.dtd\">]>\n" + body);
+  CHECK(error_of([&] { read_all((dir / "pe.tmx").string()); }).kind() == Error::Kind::kInput);
+}

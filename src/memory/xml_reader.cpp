@@ -1,6 +1,10 @@
 #include "memory/xml_reader.h"
 
+#include <libxml/entities.h>
+#include <libxml/hash.h>
 #include <unistd.h>
+
+#include <string_view>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -15,7 +19,40 @@ std::string take(xmlChar* s) {
   return out;
 }
 
+// Whether a system identifier names something to fetch rather than a bare file name such
+// as the customary "tmx14.dtd" (which is never read either).
+bool is_url(const xmlChar* id) {
+  return id && std::string_view(reinterpret_cast<const char*>(id)).find("://") != std::string_view::npos;
+}
+
+void find_external_entity(void* payload, void* data, const xmlChar*) {
+  auto* entity = static_cast<xmlEntityPtr>(payload);
+  auto* found = static_cast<std::string*>(data);
+  if (!found->empty() || !entity) return;
+  const bool external = entity->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY ||
+                        entity->etype == XML_EXTERNAL_GENERAL_UNPARSED_ENTITY ||
+                        entity->etype == XML_EXTERNAL_PARAMETER_ENTITY;
+  if (external && entity->name) *found = reinterpret_cast<const char*>(entity->name);
+}
+
 }  // namespace
+
+// A document type that points outside the file (a DTD by URL, external entities, external
+// parameter entities) is refused outright: nothing is fetched either way, but such a file is
+// an attack or a mistake, and importing it half-understood would be worse than an error.
+void XmlReader::check_doctype() {
+  auto* dtd = reinterpret_cast<xmlDtdPtr>(xmlTextReaderCurrentNode(reader_));
+  if (!dtd || dtd->type != XML_DTD_NODE) return;
+  if (is_url(dtd->SystemID))
+    fail(trf("the document type refers to an external DTD ({1}); dilmanc never loads DTDs",
+             reinterpret_cast<const char*>(dtd->SystemID)));
+  std::string external;
+  if (dtd->entities) xmlHashScan(static_cast<xmlHashTablePtr>(dtd->entities), find_external_entity, &external);
+  if (external.empty() && dtd->pentities)
+    xmlHashScan(static_cast<xmlHashTablePtr>(dtd->pentities), find_external_entity, &external);
+  if (!external.empty())
+    fail(trf("the document declares the external entity '{1}'; dilmanc never reads entities, for safety", external));
+}
 
 XmlReader::XmlReader(const std::string& path, const std::string& display_name) : name_(display_name) {
   Error::Location where;
@@ -63,6 +100,7 @@ bool XmlReader::read() {
   const int t = type();
   if (t == XML_READER_TYPE_ENTITY_REFERENCE || t == XML_READER_TYPE_ENTITY)
     fail(trf("the entity reference '&{1};' is not expanded: dilmanc never reads entities, for safety", local_name()));
+  if (t == XML_READER_TYPE_DOCUMENT_TYPE) check_doctype();
   return true;
 }
 

@@ -1,7 +1,8 @@
 // A streaming XML reader (libxml2's xmlTextReader) with the settings every file dilmanc
 // imports is read with: no network (XML_PARSE_NONET), no DTD loading, no entity
-// substitution, libxml2's entity-amplification limits left on (no XML_PARSE_HUGE), and
-// any entity reference in the document refused. The first error becomes Error(kInput)
+// substitution, libxml2's entity-amplification limits left on (no XML_PARSE_HUGE), any
+// entity reference in the document refused, and so is a document type that names a DTD
+// by URL or declares external entities (a bare "tmx14.dtd" is accepted and never read). The first error becomes Error(kInput)
 // with the file, line and column.
 //
 // Owns its libxml2 reader. Not thread-safe; one per thread.
@@ -60,6 +61,7 @@ class XmlReader {
 
  private:
   [[noreturn]] void fail_from_libxml();
+  void check_doctype();
   static void on_error(void* self, xmlErrorPtr error);
 
   xmlTextReaderPtr reader_ = nullptr;
