@@ -220,3 +220,36 @@ TEST_CASE("inline markup across a sentence boundary, with the English rules") {
   CHECK(render_document(doc).find("<p>Birinci cümlə <em>sadədir. İkinci</em> qismən vurğulanıb. <b>A third") !=
         std::string::npos);
 }
+
+TEST_CASE("dilmanc segment reads HTML and shows the codes of each sentence") {
+  using dilmanc::test::run_cli;
+  auto page = (source_dir() / "examples/global-forum-on-refugees.en.html").string();
+  auto r = run_cli({"segment", "--lang", "en", page});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("\n\nA delegation from Azerbaijan, led by Mr. {1}Vusal Huseynov{/1}, Chief of the State Migration "
+                   "Service,") != std::string::npos);
+  CHECK(r.out.find("\n{1}V. Huseynov{/1} emphasized that") != std::string::npos);
+  CHECK(r.out.find("\n{1}Terms for users{/1} | {2}Privacy Policy{/2} | All rights reserved\n") != std::string::npos);
+  CHECK(r.out.find("<strong>") == std::string::npos);
+  CHECK(r.out.find("font-family") == std::string::npos);  // style is not text
+
+  // Standard input: the format is told, or seen in the content.
+  auto told = run_cli({"segment", "--format", "html"}, "<p>A <b>bold. Claim</b> here.</p>");
+  CHECK(told.exit_code == 0);
+  CHECK(told.out == "A {1>}bold.\nClaim{<1} here.\n");
+  CHECK(run_cli({"segment"}, "<!DOCTYPE html><p>One. Two.</p>").out == "One.\nTwo.\n");
+  CHECK(run_cli({"segment", "--format", "text"}, "<p>One. Two.</p>").out == "<p>One.\nTwo.</p>\n");
+  auto json = run_cli({"segment", "--format", "html", "--json"}, "<h1>Title</h1><p>One. Two.</p>");
+  CHECK(json.out == "[\n  [\"Title\"],\n  [\"One.\", \"Two.\"]\n]\n");
+
+  // Recovered problems are shown on standard error; bad formats are usage errors.
+  auto unclosed = run_cli({"segment", (source_dir() / "tests/data/html/unclosed.html").string()});
+  CHECK(unclosed.exit_code == 0);
+  CHECK(unclosed.err.find("unclosed.html:3: <b>") != std::string::npos);
+  CHECK(unclosed.out == "An unclosed {1}bold paragraph{/1}\n\nThe next paragraph.\n");
+  CHECK(run_cli({"segment", "--format", "docx"}, "x").exit_code == 2);
+  auto binary = run_cli({"segment", "--format", "html"}, std::string("<p>\0</p>", 8));
+  CHECK(binary.exit_code == 1);
+  CHECK(binary.out.empty());
+}

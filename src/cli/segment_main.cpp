@@ -1,4 +1,4 @@
-// dilmanc segment: splits plain text into sentences, one per line.
+// dilmanc segment: splits plain text or an HTML page into sentences, one per line.
 #include <optional>
 #include <ostream>
 #include <string>
@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "dilmanc/document.h"
+#include "dilmanc/formats.h"
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
 #include "dilmanc/segmenter.h"
@@ -51,6 +53,21 @@ Paragraphs segment_plain_text(std::string_view text, const Segmenter& segmenter)
   return result;
 }
 
+// HTML: each block (a paragraph, a heading, an alt text...) is a paragraph, its sentences
+// shown with their inline codes as {1}...{/1}. Recovered problems go to standard error.
+Paragraphs segment_html(std::string_view page, const std::string& name, const Segmenter& segmenter, Context& ctx) {
+  Document document = parse_document(page, Format::kHtml, name);
+  for (const std::string& warning : document.warnings) ctx.err << "dilmanc: " << warning << '\n';
+  segment_document(document, segmenter);
+  Paragraphs result;
+  for (const Block& block : document.blocks) {
+    std::vector<std::string> sentences;
+    for (const Segment& segment : block.segments) sentences.push_back(sentence_as_line(display_text(segment.source)));
+    if (!sentences.empty()) result.push_back(std::move(sentences));
+  }
+  return result;
+}
+
 void print_lines(const Paragraphs& paragraphs, std::ostream& out) {
   for (std::size_t p = 0; p < paragraphs.size(); ++p) {
     if (p > 0) out << '\n';
@@ -77,6 +94,8 @@ void declare(po::options_description& options, po::positional_options_descriptio
        tr("use the segmentation rules of this SRX 2.0 file instead of the built-in ones").c_str())
       ("json", tr("print a JSON array of paragraphs, each an array of sentences").c_str())
       ("line-breaks", tr("a line break also ends a sentence (lists, headlines)").c_str())
+      ("format", po::value<std::string>()->value_name("text|html"),
+       tr("the input's format (default: from the file name, else the content)").c_str())
       ("input", po::value<std::string>()->default_value("-")->value_name("FILE"),
        tr("the text to segment (default: standard input)").c_str());
   positional.add("input", 1);
@@ -91,9 +110,18 @@ int run(const po::variables_map& vm, Context& ctx) {
                                         : Segmenter(lang, options);
 
   std::string input = read_input(path, ctx);
-  require_utf8(input, path == "-" ? tr("standard input") : path);
-  if (input.empty()) return 0;
-  Paragraphs paragraphs = segment_plain_text(to_nfc(input), segmenter);
+  std::optional<Format> format;
+  if (vm.count("format") && !(format = parse_format_name(vm["format"].as<std::string>())))
+    ThrowUsage(trf("unknown format '{1}' (use text or html)", vm["format"].as<std::string>()));
+  const std::string name = path == "-" ? tr("standard input") : path;
+  Paragraphs paragraphs;
+  if (format.value_or(detect_format(path == "-" ? "" : path, input)) == Format::kHtml) {
+    paragraphs = segment_html(input, name, segmenter, ctx);  // the page may declare its charset
+  } else {
+    require_utf8(input, name);
+    if (input.empty()) return 0;
+    paragraphs = segment_plain_text(to_nfc(input), segmenter);
+  }
   if (vm.count("json"))
     print_json(paragraphs, ctx.out);
   else
