@@ -249,6 +249,7 @@ TEST_CASE("dilmanc segment reads HTML and shows the codes of each sentence") {
   CHECK(unclosed.err.find("unclosed.html:3: <b>") != std::string::npos);
   CHECK(unclosed.out == "An unclosed {1}bold paragraph{/1}\n\nThe next paragraph.\n");
   CHECK(run_cli({"segment", "--format", "docx"}, "x").exit_code == 2);
+  CHECK(run_cli({"segment", "--format", "docx", "no-such-file"}).exit_code == 2);  // before reading
   auto binary = run_cli({"segment", "--format", "html"}, std::string("<p>\0</p>", 8));
   CHECK(binary.exit_code == 1);
   CHECK(binary.out.empty());

@@ -109,10 +109,10 @@ int run(const po::variables_map& vm, Context& ctx) {
   Segmenter segmenter = vm.count("srx") ? Segmenter::FromSrxFile(vm["srx"].as<std::string>(), lang, options)
                                         : Segmenter(lang, options);
 
-  std::string input = read_input(path, ctx);
   std::optional<Format> format;
   if (vm.count("format") && !(format = parse_format_name(vm["format"].as<std::string>())))
     ThrowUsage(trf("unknown format '{1}' (use text or html)", vm["format"].as<std::string>()));
+  std::string input = read_input(path, ctx);
   const std::string name = path == "-" ? tr("standard input") : path;
   Paragraphs paragraphs;
   if (format.value_or(detect_format(path == "-" ? "" : path, input)) == Format::kHtml) {
