@@ -17,6 +17,7 @@
 #include "dilmanc/text.h"
 #include "segment/bounded_regex.h"
 #include "segment/embedded_rules.h"
+#include "segment/rule_prefilter.h"
 
 namespace dilmanc {
 namespace {
@@ -61,8 +62,36 @@ struct CompiledRule {
   // The characters the after-part must start with, when the pattern tells: a cheap test
   // that spares calls into ICU at positions the rule cannot fit.
   std::unique_ptr<icu::UnicodeSet> first_char;
+  // The characters the before-part can end with: most rules end in a stop or an
+  // abbreviation's dot, so the character before the position rules them out at once.
+  std::unique_ptr<icu::UnicodeSet> last_char;
+  // The characters the after-part can end with. Rules that look ahead for a closing quote
+  // or bracket scan up to hundreds of characters at every stop; when no such character
+  // follows the position, the rule cannot match there.
+  std::unique_ptr<icu::UnicodeSet> after_last_char;
+  // Where the last search for after_last_char started and the first hit from there (the
+  // text's length: none). Reset for each paragraph.
+  int32_t scanned_from = INT32_MAX;
+  int32_t next_hit = 0;
+
+  bool after_can_end_from(int32_t position, const icu::UnicodeString& text) {
+    const int32_t n = text.length();
+    if (!(scanned_from <= position && (next_hit >= position || next_hit == n))) {
+      int32_t i = position;
+      while (i < n) {
+        UChar32 c = text.char32At(i);
+        if (after_last_char->contains(c)) break;
+        i += U16_LENGTH(c);
+      }
+      scanned_from = position;
+      next_hit = std::min(i, n);
+    }
+    return next_hit < n;
+  }
 
   bool matches_at(int32_t position, const icu::UnicodeString& text) {
+    if (last_char && (position <= 0 || !last_char->contains(text.char32At(position - 1)))) return false;
+    if (after_last_char && !after_can_end_from(position, text)) return false;
     if (first_char && (position >= text.length() || !first_char->contains(text.char32At(position))))
       return false;
     UErrorCode status = U_ZERO_ERROR;
@@ -124,6 +153,8 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
       auto first = std::make_unique<icu::UnicodeSet>(to_unicode(set), status);
       if (U_SUCCESS(status)) rule.first_char = std::move(first);
     }
+    if (!r.before.empty()) rule.last_char = segment_detail::last_char_set(r.before);
+    if (!r.after.empty()) rule.after_last_char = segment_detail::last_char_set(r.after);
     if (!rule.test) {
       if (!r.after.empty()) {
         status = U_ZERO_ERROR;
@@ -161,6 +192,7 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
 
 void Segmenter::Impl::load() {
   for (auto& rule : rules) {
+    rule.scanned_from = INT32_MAX;
     if (rule.test) rule.test->reset(text);
     if (rule.after) rule.after->reset(text);
     if (rule.before_in_window) rule.before_in_window->reset(text);
