@@ -89,11 +89,16 @@ struct CompiledRule {
     return next_hit < n;
   }
 
-  bool matches_at(int32_t position, const icu::UnicodeString& text) {
+  // The cheap necessary conditions of matches_at.
+  bool fits_characters_at(int32_t position, const icu::UnicodeString& text) {
     if (last_char && (position <= 0 || !last_char->contains(text.char32At(position - 1)))) return false;
-    if (after_last_char && !after_can_end_from(position, text)) return false;
     if (first_char && (position >= text.length() || !first_char->contains(text.char32At(position))))
       return false;
+    return !after_last_char || after_can_end_from(position, text);
+  }
+
+  bool matches_at(int32_t position, const icu::UnicodeString& text) {
+    if (!fits_characters_at(position, text)) return false;
     UErrorCode status = U_ZERO_ERROR;
     if (test) return test->lookingAt(position, status) && U_SUCCESS(status);
     if (after && !(after->lookingAt(position, status) && U_SUCCESS(status))) return false;
@@ -318,11 +323,18 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
     CompiledRule& rule = m.rules[index];
     UErrorCode status = U_ZERO_ERROR;
     // A rule whose other part matches nowhere in the paragraph cannot apply anywhere: one
-    // quick search often spares the scan for places.
-    if (rule.precheck && !(rule.precheck->find(status) && U_SUCCESS(status))) continue;
+    // search spares testing the places found. It is made only once a place passes the
+    // rule's character tests, as most paragraphs have no such place for most rules.
+    bool prechecked = !rule.precheck;
     while (rule.finder->find(status) && U_SUCCESS(status)) {
       int32_t x = rule.finder_is_before ? rule.finder->end(status) : rule.finder->start(status);
-      if (x > 0 && x < n && rule.matches_at(x, t)) {
+      if (x <= 0 || x >= n || !rule.fits_characters_at(x, t)) continue;
+      if (!prechecked) {
+        UErrorCode precheck_status = U_ZERO_ERROR;
+        if (!(rule.precheck->find(precheck_status) && U_SUCCESS(precheck_status))) break;
+        prechecked = true;
+      }
+      if (rule.matches_at(x, t)) {
         propose(x, false, false);
         rule_hits.push_back(x);
       }
