@@ -60,7 +60,8 @@ std::optional<LeverageBand> parse_leverage_band_key(std::string_view key);
 // The match band of a score: kInContext for 101, kExact for 100, ..., kNoMatch below 50.
 LeverageBand band_for_score(int score);
 
-// The lowest score leverage() looks up; below it a segment is kNoMatch.
+// The lowest score of a match band; below it a segment is kNoMatch. The lowest score
+// leverage() looks up by default.
 inline constexpr int kLowestLeverageScore = 50;
 
 struct SegmentContext {
@@ -86,10 +87,12 @@ struct SegmentLeverage {
   std::string id;           // the segment's id, "b3.s2"
   SegmentContext context;
   // What the memory offers for Segment::source (targets carry the segment's own code ids;
-  // a caller that numbers codes as in the block maps them). Best first, every match scoring at least kLowestLeverageScore
-  // (at most LeverageOptions::max_matches). Callers that show fewer (extract --min) filter.
+  // a caller that numbers codes as in the block maps them). Best first, every match scoring
+  // at least LeverageOptions::min_score (at most LeverageOptions::max_matches).
   std::vector<FuzzyMatch> matches;
-  LeverageBand match_band = LeverageBand::kNoMatch;  // from matches[0]; never kRepetition
+  // From matches[0]; never kRepetition. kNoMatch when nothing reaches min_score, so with a
+  // min_score above kLowestLeverageScore the bands below it are empty.
+  LeverageBand match_band = LeverageBand::kNoMatch;
   LeverageBand band = LeverageBand::kNoMatch;        // the category analysis counts it in
   // When the same source occurred earlier in the batch: which article (index into the
   // batch) and which segment id. Set for every later occurrence, in context or not.
@@ -106,6 +109,12 @@ struct DocumentLeverage {
 };
 
 struct LeverageOptions {
+  // The lowest score looked up (1..101). Analysis needs every band and keeps the default;
+  // extract needs only its --min, and a higher minimum lets the matcher's score bounds
+  // discard far more candidates (docs/benchmarks.md, "Extract"). The matches at or above
+  // it, and so every band at or above it, are the same whatever the minimum; matches below
+  // kLowestLeverageScore (a minimum under 50) are kept but still band kNoMatch.
+  int min_score = kLowestLeverageScore;
   std::size_t max_matches = 5;  // matches kept per segment, best first
   ScoringOptions scoring;
   bool adapt = true;            // adapt numbers and codes of the translations
@@ -113,8 +122,9 @@ struct LeverageOptions {
 
 // Looks up every segment of every document of `batch` (each segmented, with its text in
 // language `from`) through `lookup` for translations into `to`. The result has one
-// DocumentLeverage per document, in order. Throws what `lookup` throws (FuzzyMatcher::find:
-// Error(kIo) on SQLite failures, Error(kUsage) for an empty language).
+// DocumentLeverage per document, in order. Throws Error(kUsage) for a min_score outside
+// 1..101, and what `lookup` throws (FuzzyMatcher::find: Error(kIo) on
+// SQLite failures, Error(kUsage) for an empty language).
 std::vector<DocumentLeverage> leverage(const std::vector<const Document*>& batch, const LeverageLookup& lookup,
                                        std::string_view from, std::string_view to,
                                        const LeverageOptions& options = {});

@@ -226,7 +226,10 @@ std::vector<ExtractedFile> extract(const std::vector<std::string>& articles, con
       out.path = options.output_dir / (article_name(article, options.source_language) + "." + lang + ".xlf");
       std::optional<DocumentLeverage> found;
       if (matcher) {
+        // Only matches from --min up are offered: looking no lower is what keeps extract fast
+        // on a large memory. The bands from --min up are the same as analyze's.
         LeverageOptions lo;
+        lo.min_score = options.min_score;
         lo.max_matches = std::max<std::size_t>(options.max_matches, 1);
         found = leverage(document, *matcher, options.source_language, lang, lo);
       }

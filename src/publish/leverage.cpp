@@ -3,8 +3,11 @@
 #include "dilmanc/leverage.h"
 
 #include <map>
+#include <tuple>
 #include <utility>
 
+#include "dilmanc/error.h"
+#include "dilmanc/messages.h"
 #include "dilmanc/text.h"
 #include "dilmanc/translation_memory.h"
 
@@ -54,6 +57,17 @@ namespace {
 // for exact matches in the memory.
 std::string source_key(const Segment& segment) { return to_nfc(segment.source.text); }
 
+// Every code of `text` in full (kind, id, isolation, name, markup): two queries with the same key get
+// the same matches.
+std::string codes_key(const InlineText& text) {
+  std::string key;
+  for (const InlineCode& c : text.codes) {
+    key += std::to_string(static_cast<int>(c.kind)) + ':' + std::to_string(c.id) + (c.isolated ? ":i:" : "::") +
+           c.name + ':' + c.original + '\x1f';
+  }
+  return key;
+}
+
 }  // namespace
 
 LeverageLookup memory_lookup(FuzzyMatcher& matcher) {
@@ -77,8 +91,15 @@ std::vector<SegmentContext> segment_contexts(const Document& document) {
 std::vector<DocumentLeverage> leverage(const std::vector<const Document*>& batch, const LeverageLookup& lookup,
                                        std::string_view from, std::string_view to,
                                        const LeverageOptions& options) {
+  if (options.min_score < 1 || options.min_score > 101)
+    ThrowUsage(trf("the minimum score must be between 1 and 101, not {1}", options.min_score));
   // The first occurrence of each source in the batch: (document, segment id).
   std::map<std::string, std::pair<std::size_t, std::string>, std::less<>> first_seen;
+  // What the memory gave for a source in a context: a repetition in the same context (a
+  // repeated boilerplate paragraph) costs no second lookup.
+  std::map<std::tuple<std::string, std::optional<std::int64_t>, std::optional<std::int64_t>>,
+           std::vector<FuzzyMatch>>
+      looked_up;
   std::vector<DocumentLeverage> result;
   result.reserve(batch.size());
   for (std::size_t d = 0; d < batch.size(); ++d) {
@@ -98,19 +119,26 @@ std::vector<DocumentLeverage> leverage(const std::vector<const Document*>& batch
         l.context = contexts[position];
         l.count = count_words(segment.source, from);
 
+        const std::string key = source_key(segment);
         if (lookup) {
-          MatchOptions match;
-          match.min_score = kLowestLeverageScore;
-          match.limit = options.max_matches;
-          match.scoring = options.scoring;
-          match.adapt = options.adapt;
-          match.context_prev = l.context.prev;
-          match.context_next = l.context.next;
-          l.matches = lookup(segment.source, from, to, match);
+          // The marker text alone does not say which codes: a repeated source whose codes
+          // differ in markup is looked up again, since adaptation copies the query's codes.
+          auto [cached, fresh] =
+              looked_up.try_emplace({key + '\x1f' + codes_key(segment.source), l.context.prev, l.context.next});
+          if (fresh) {
+            MatchOptions match;
+            match.min_score = options.min_score;
+            match.limit = options.max_matches;
+            match.scoring = options.scoring;
+            match.adapt = options.adapt;
+            match.context_prev = l.context.prev;
+            match.context_next = l.context.next;
+            cached->second = lookup(segment.source, from, to, match);
+          }
+          l.matches = cached->second;
         }
         l.match_band = l.matches.empty() ? LeverageBand::kNoMatch : band_for_score(l.matches.front().score);
 
-        const std::string key = source_key(segment);
         auto [seen, inserted] = first_seen.try_emplace(key, d, segment.id);
         if (!inserted) {
           l.first_document = seen->second.first;
