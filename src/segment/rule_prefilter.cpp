@@ -238,22 +238,104 @@ Set last_char_set_of(std::string_view p) {
   return result;
 }
 
-}  // namespace
+// A set of which every match of `p` holds at least one character: the smallest such set
+// among the sequence's required items, or null.
+Set required_set_of(std::string_view p);
 
-std::unique_ptr<icu::UnicodeSet> last_char_set(std::string_view pattern) {
-  // Inline flags other than case-insensitivity ((?x) comments, (?s)...) change how the
-  // pattern reads: give up on those.
-  bool case_insensitive = false;
+Set required_sequence_set(std::string_view p) {
+  Set best;
+  for (std::size_t i = 0; i < p.size();) {
+    std::size_t end = atom_end(p, i);
+    if (end == kNone) return nullptr;
+    std::string_view atom = p.substr(i, end - i);
+    i = end;
+    if (read_quantifier(p, i) == 0) continue;
+    Set candidate;
+    if (atom[0] == '(') {
+      std::string_view inner = atom.substr(1, atom.size() - 2);
+      if (inner.rfind("?:", 0) == 0 || inner.rfind("?>", 0) == 0) inner.remove_prefix(2);
+      else if (inner.rfind("?i:", 0) == 0) inner.remove_prefix(3);
+      else if (!inner.empty() && inner[0] == '?') continue;  // look-arounds consume nothing
+      candidate = required_set_of(inner);
+    } else {
+      candidate = item_set(atom).set;
+    }
+    if (candidate && (!best || candidate->size() < best->size())) best = std::move(candidate);
+  }
+  return best;
+}
+
+Set required_set_of(std::string_view p) {
+  std::vector<std::string_view> alternatives;
+  std::size_t begin = 0;
+  int sets = 0;
+  int groups = 0;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    const char d = p[k];
+    if (d == '\\') {
+      ++k;
+      continue;
+    }
+    if (sets > 0) {
+      if (d == '[') ++sets;
+      if (d == ']') --sets;
+      continue;
+    }
+    if (d == '[') {
+      ++sets;
+      if (k + 1 < p.size() && p[k + 1] == '^') ++k;
+      if (k + 1 < p.size() && p[k + 1] == ']') ++k;
+    } else if (d == '(') {
+      ++groups;
+    } else if (d == ')') {
+      --groups;
+    } else if (d == '|' && groups == 0) {
+      alternatives.push_back(p.substr(begin, k - begin));
+      begin = k + 1;
+    }
+  }
+  alternatives.push_back(p.substr(begin));
+  auto result = std::make_unique<icu::UnicodeSet>();
+  for (std::string_view alternative : alternatives) {
+    Set s = required_sequence_set(alternative);
+    if (!s) return nullptr;
+    result->addAll(*s);
+  }
+  return result;
+}
+
+// Inline flags: sets `case_insensitive` for (?i; false when the pattern has flags that
+// change how it reads ((?x), (?s), or (?i) for the rest of the pattern).
+bool readable_flags(std::string_view pattern, bool& case_insensitive) {
+  case_insensitive = false;
   for (std::size_t k = pattern.find("(?"); k != kNone; k = pattern.find("(?", k + 1)) {
     if (k > 0 && pattern[k - 1] == '\\') continue;
     std::size_t f = k + 2;
     while (f < pattern.size() && ((pattern[f] >= 'a' && pattern[f] <= 'z') || pattern[f] == '-')) {
       if (pattern[f] == 'i') case_insensitive = true;
-      else if (pattern[f] != '-') return nullptr;
+      else if (pattern[f] != '-') return false;
       ++f;
     }
-    if (f > k + 2 && f < pattern.size() && pattern[f] == ')') return nullptr;  // (?i) for the rest
+    if (f > k + 2 && f < pattern.size() && pattern[f] == ')') return false;
   }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<icu::UnicodeSet> required_char_set(std::string_view pattern) {
+  bool case_insensitive = false;
+  if (!readable_flags(pattern, case_insensitive)) return nullptr;
+  Set set = required_set_of(pattern);
+  if (!set) return nullptr;
+  if (case_insensitive) set->closeOver(USET_CASE_INSENSITIVE);
+  set->freeze();
+  return set;
+}
+
+std::unique_ptr<icu::UnicodeSet> last_char_set(std::string_view pattern) {
+  bool case_insensitive = false;
+  if (!readable_flags(pattern, case_insensitive)) return nullptr;
   Set set = last_char_set_of(pattern);
   if (!set) return nullptr;
   if (case_insensitive) set->closeOver(USET_CASE_INSENSITIVE);

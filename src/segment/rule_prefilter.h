@@ -20,4 +20,10 @@ namespace dilmanc::segment_detail {
 // never less. Null for any construct it does not understand (back-references, \w, \Q...).
 std::unique_ptr<icu::UnicodeSet> last_char_set(std::string_view pattern);
 
+// A set of characters of which every match of `pattern` holds at least one (the smallest
+// such set among its required items), or null when that cannot be told. A rule whose set
+// has no character in a paragraph cannot match anywhere in it. Conservative, like
+// last_char_set.
+std::unique_ptr<icu::UnicodeSet> required_char_set(std::string_view pattern);
+
 }  // namespace dilmanc::segment_detail

@@ -74,6 +74,19 @@ struct CompiledRule {
   int32_t scanned_from = INT32_MAX;
   int32_t next_hit = 0;
 
+  // Characters of which the rule's text must hold one for each part (small sets only):
+  // a rule none of whose characters occur in a paragraph is skipped there.
+  std::vector<std::vector<UChar>> required;
+  bool possible = true;  // for the current paragraph
+
+  void require(std::unique_ptr<icu::UnicodeSet> set) {
+    if (!set || set->size() > 32 || set->getRangeEnd(set->getRangeCount() - 1) > 0xFFFF) return;
+    std::vector<UChar> chars;
+    for (int32_t r = 0; r < set->getRangeCount(); ++r)
+      for (UChar32 c = set->getRangeStart(r); c <= set->getRangeEnd(r); ++c) chars.push_back(static_cast<UChar>(c));
+    required.push_back(std::move(chars));
+  }
+
   bool after_can_end_from(int32_t position, const icu::UnicodeString& text) {
     const int32_t n = text.length();
     if (!(scanned_from <= position && (next_hit >= position || next_hit == n))) {
@@ -117,6 +130,7 @@ struct Segmenter::Impl {
   // Work state of split(): one paragraph in UTF-16 and its UTF-8 offsets.
   icu::UnicodeString text;
   std::vector<std::size_t> byte_offset;
+  std::vector<std::uint64_t> present = std::vector<std::uint64_t>(65536 / 64);  // code units in `text`
 
   Impl(std::string_view language, SegmenterOptions opts, const std::vector<SrxRule>& srx_rules,
        const std::string& source);
@@ -160,6 +174,8 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
     }
     if (!r.before.empty()) rule.last_char = segment_detail::last_char_set(r.before);
     if (!r.after.empty()) rule.after_last_char = segment_detail::last_char_set(r.after);
+    if (!r.before.empty()) rule.require(segment_detail::required_char_set(r.before));
+    if (!r.after.empty()) rule.require(segment_detail::required_char_set(r.after));
     if (!rule.test) {
       if (!r.after.empty()) {
         status = U_ZERO_ERROR;
@@ -196,7 +212,16 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
 }
 
 void Segmenter::Impl::load() {
+  present.assign(present.size(), 0);
+  for (int32_t i = 0; i < text.length(); ++i) {
+    const UChar c = text[i];
+    present[c >> 6] |= std::uint64_t{1} << (c & 63);
+  }
+  auto occurs = [&](UChar c) { return (present[c >> 6] >> (c & 63)) & 1; };
   for (auto& rule : rules) {
+    rule.possible = std::all_of(rule.required.begin(), rule.required.end(), [&](const std::vector<UChar>& chars) {
+      return std::any_of(chars.begin(), chars.end(), occurs);
+    });
     rule.scanned_from = INT32_MAX;
     if (rule.test) rule.test->reset(text);
     if (rule.after) rule.after->reset(text);
@@ -210,7 +235,7 @@ void Segmenter::Impl::load() {
 int Segmenter::Impl::decide(int32_t position, bool break_rules_tried) {
   for (auto& rule : rules) {
     // Where the break rules' own search found nothing, none of them matches: skip them.
-    if (break_rules_tried && rule.finder) continue;
+    if (!rule.possible || (break_rules_tried && rule.finder)) continue;
     if (rule.matches_at(position, text)) return rule.is_break ? 1 : 0;
   }
   return -1;
@@ -321,6 +346,7 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
   std::vector<int32_t> rule_hits;  // where some break rule matches
   for (std::size_t index : m.break_rules) {
     CompiledRule& rule = m.rules[index];
+    if (!rule.possible) continue;
     UErrorCode status = U_ZERO_ERROR;
     // A rule whose other part matches nowhere in the paragraph cannot apply anywhere: one
     // search spares testing the places found. It is made only once a place passes the
