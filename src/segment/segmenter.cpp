@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <new>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -302,6 +303,12 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
   m.byte_offset.reserve(paragraph.size() + 1);
   const auto* s = reinterpret_cast<const uint8_t*>(paragraph.data());
   const int32_t length = static_cast<int32_t>(paragraph.size());
+  // Written straight into the string's buffer: appending code point by code point costs
+  // more than the rest of a paragraph's conversion. UTF-16 never needs more units than
+  // UTF-8 has bytes.
+  UChar* units = work.getBuffer(length + 1);
+  if (!units) throw std::bad_alloc();
+  int32_t count = 0;
   for (int32_t i = 0; i < length;) {
     int32_t start = i;
     UChar32 c;
@@ -310,10 +317,11 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
     // Outside line-break mode a line break is ordinary whitespace; ICU would end a
     // sentence there, so it sees a space (same length, offsets unchanged).
     if (!m.options.line_breaks_end_sentences && c < 0x10000 && is_line_break(static_cast<UChar>(c))) c = u' ';
-    work.append(c);
+    U16_APPEND_UNSAFE(units, count, c);
     m.byte_offset.push_back(static_cast<std::size_t>(start));
     if (c >= 0x10000) m.byte_offset.push_back(static_cast<std::size_t>(start));
   }
+  work.releaseBuffer(count);
   m.byte_offset.push_back(paragraph.size());
   m.load();
   const icu::UnicodeString& t = m.text;
