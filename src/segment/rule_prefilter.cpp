@@ -2,6 +2,8 @@
 
 #include <unicode/utf8.h>
 
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -103,12 +105,21 @@ int read_quantifier(std::string_view p, std::size_t& i) {
 
 Set single(UChar32 c) { return std::make_unique<icu::UnicodeSet>(c, c); }
 
+// Building a set from a property ("\p{Lu}") costs far more than copying one, and the
+// same few properties recur in every rule file: built sets are kept, per pattern.
 Set from_pattern(std::string_view pattern) {
-  UErrorCode status = U_ZERO_ERROR;
-  // options 0: a space in the set is a member, as in a regular expression
-  auto set = std::make_unique<icu::UnicodeSet>(to_unicode(pattern), 0u, nullptr, status);
-  if (U_FAILURE(status)) return nullptr;
-  return set;
+  static std::mutex lock;
+  static std::map<std::string, std::unique_ptr<icu::UnicodeSet>, std::less<>> built;
+  std::lock_guard<std::mutex> hold(lock);
+  auto it = built.find(pattern);
+  if (it == built.end()) {
+    UErrorCode status = U_ZERO_ERROR;
+    // options 0: a space in the set is a member, as in a regular expression
+    auto set = std::make_unique<icu::UnicodeSet>(to_unicode(pattern), 0u, nullptr, status);
+    if (U_FAILURE(status)) set.reset();
+    it = built.emplace(std::string(pattern), std::move(set)).first;
+  }
+  return it->second ? std::make_unique<icu::UnicodeSet>(*it->second) : nullptr;
 }
 
 ItemSet item_set(std::string_view atom) {
