@@ -59,6 +59,9 @@ struct CompiledRule {
   Matcher finder;
   bool finder_is_before = true;
   Matcher precheck;  // the other part, searched once per paragraph
+  // The other part is anchored at the paragraph start: its search is a single attempt, so
+  // it is made before the scan for places rather than after the first one.
+  bool precheck_first = false;
 
   // The characters the after-part must start with, when the pattern tells: a cheap test
   // that spares calls into ICU at positions the rule cannot fit.
@@ -205,6 +208,7 @@ Segmenter::Impl::Impl(std::string_view language, SegmenterOptions opts,
         status = U_ZERO_ERROR;
         rule.precheck = compile(other, status);
         if (!rule.precheck) invalid(other, status);
+        rule.precheck_first = other[0] == '^';
       }
       break_rules.push_back(rules.size());
     }
@@ -360,6 +364,10 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
     // search spares testing the places found. It is made only once a place passes the
     // rule's character tests, as most paragraphs have no such place for most rules.
     bool prechecked = !rule.precheck;
+    if (!prechecked && rule.precheck_first) {
+      if (!(rule.precheck->find(status) && U_SUCCESS(status))) continue;
+      prechecked = true;
+    }
     while (rule.finder->find(status) && U_SUCCESS(status)) {
       int32_t x = rule.finder_is_before ? rule.finder->end(status) : rule.finder->start(status);
       if (x <= 0 || x >= n || !rule.fits_characters_at(x, t)) continue;
