@@ -92,8 +92,8 @@ void report(const char* name, const Score& s, const std::map<std::string, int>& 
   MESSAGE(line.str());
   if (!s.failed.empty()) MESSAGE((std::string(name) + " failures: " + s.failed));
   auto it = recorded.find(name);
-  REQUIRE_MESSAGE(it != recorded.end(), "no figure for '" << name << "' in docs/benchmarks.md");
-  CHECK_MESSAGE(s.passed >= it->second, name << " fell below the recorded " << it->second);
+  REQUIRE_MESSAGE(it != recorded.end(), "no figure for '" << std::string(name) << "' in docs/benchmarks.md");
+  CHECK_MESSAGE(s.passed >= it->second, std::string(name) << " fell below the recorded " << it->second);
 }
 
 }  // namespace
