@@ -39,6 +39,7 @@ TEST_CASE("rule patterns: the characters a match can end with") {
   CHECK_FALSE(last_char_set(R"(\w)"));
   CHECK_FALSE(last_char_set(R"([^\s•])"));
   CHECK_FALSE(last_char_set(R"((?x) a b)"));
+  CHECK_FALSE(last_char_set(R"(\Q[a]\E)"));
 }
 
 TEST_CASE("rule patterns: the characters every match holds one of") {

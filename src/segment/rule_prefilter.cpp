@@ -316,9 +316,10 @@ Set required_set_of(std::string_view p) {
 }
 
 // Inline flags: sets `case_insensitive` for (?i; false when the pattern has flags that
-// change how it reads ((?x), (?s), or (?i) for the rest of the pattern).
+// change how it reads ((?x), (?s), or (?i) for the rest of the pattern) or \Q...\E quotes.
 bool readable_flags(std::string_view pattern, bool& case_insensitive) {
   case_insensitive = false;
+  if (pattern.find("\\Q") != kNone) return false;  // quoted text would be read as a pattern
   for (std::size_t k = pattern.find("(?"); k != kNone; k = pattern.find("(?", k + 1)) {
     if (k > 0 && pattern[k - 1] == '\\') continue;
     std::size_t f = k + 2;
