@@ -64,7 +64,13 @@ class SentenceMaker {
                            "project", "window", "error", "menu", "folder", "delete", "copy", "settings", "user",
                            "password", "network", "system", "Café", "résumé", "naïve", "select", "edit"};
     for (const char* s : stems) words_.push_back(s);
-    for (int i = 0; i < 250; ++i) words_.push_back("w" + std::to_string(i) + "x");
+    // Built piecewise: GCC 12 warns falsely (-Wrestrict) on "w" + std::to_string(i) + "x".
+    for (int i = 0; i < 250; ++i) {
+      std::string w = "w";
+      w += std::to_string(i);
+      w += 'x';
+      words_.push_back(std::move(w));
+    }
   }
 
   std::string word() {
