@@ -46,7 +46,10 @@ fs::path article_of(const fs::path& xliff, const XliffFile& file, const MergeOpt
   const std::string where = xliff.string();
   const fs::path original(file.original);
   if (file.original.empty()) ThrowInput(tr("the file names no original article (use --article)"), {where});
-  if (original.is_absolute() || original.has_root_name() || original.has_root_directory())
+  // A URI ("file:///...", "http://...") names a place outside the folder just as an
+  // absolute path does.
+  const bool uri = file.original.find("://") != std::string::npos || file.original.rfind("file:", 0) == 0;
+  if (uri || original.is_absolute() || original.has_root_name() || original.has_root_directory())
     ThrowInput(trf("the original '{1}' is an absolute path; give the article with --article", file.original), {where});
   for (const fs::path& part : original)
     if (part == "..")
@@ -58,6 +61,8 @@ fs::path article_of(const fs::path& xliff, const XliffFile& file, const MergeOpt
   auto [b, r] = std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
   if (b != base.end())
     ThrowInput(trf("the original '{1}' leads out of the XLIFF's folder through a link", file.original), {where});
+  if (!fs::exists(resolved))
+    ThrowInput(trf("the original article '{1}' is not there; give it with --article", file.original), {where});
   return resolved;
 }
 
