@@ -289,3 +289,27 @@ TEST_CASE("dilmanc merge on the command line") {
   CHECK(again.out.find("in context: 5") != std::string::npos);
   CHECK(run_cli({"merge"}, "", {}, dir.path()).exit_code == 2);
 }
+
+TEST_CASE("merge refuses an article in another language than the XLIFF's source") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  const fs::path xlf = files.at(0).path;
+  translate_all(xlf, XliffVersion::k12);
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+
+  // By file name...
+  write_file(dir / "summit.az.txt", kText);
+  mo.article = dir / "summit.az.txt";
+  Error by_name = merge_error({xlf}, mo, nullptr);
+  CHECK(by_name.where().file == xlf.string());
+  CHECK(std::string(by_name.what()).find("'az'") != std::string::npos);
+
+  // ...and by <html lang>.
+  write_file(dir / "page.html", "<html lang=\"ru\"><body><p>The delegation met the press.</p></body></html>");
+  mo.article = dir / "page.html";
+  Error by_lang = merge_error({xlf}, mo, nullptr);
+  CHECK(std::string(by_lang.what()).find("'ru'") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "summit.ru.txt"));
+}

@@ -13,6 +13,7 @@
 #include "dilmanc/messages.h"
 #include "dilmanc/segmenter.h"
 #include "dilmanc/text.h"
+#include "dilmanc/translation_memory.h"
 #include "dilmanc/xliff.h"
 #include "xliff/inline_codes.h"
 #include "xliff/xml_output.h"
@@ -66,6 +67,22 @@ fs::path article_of(const fs::path& xliff, const XliffFile& file, const MergeOpt
   return resolved;
 }
 
+// An article in another language than the XLIFF's source would only show up as "every
+// segment changed"; say what is really wrong. The language comes from <html lang>, or
+// from a language suffix of the file name ("article.ru.txt").
+void check_article_language(const fs::path& article, const Document& doc, const XliffFile& file,
+                            const std::string& where) {
+  std::string declared = doc.original_language;
+  if (declared.empty()) {
+    const std::string suffix = article.stem().extension().string();  // ".ru" of "article.ru.txt"
+    if (suffix.size() >= 3 && suffix.size() <= 4 && known_language(suffix.substr(1))) declared = suffix.substr(1);
+  }
+  if (declared.empty() || primary_language(declared) == primary_language(file.source_language)) return;
+  ThrowInput(trf("the article '{1}' is in '{2}', but the XLIFF's source language is '{3}'", article.string(),
+                 declared, file.source_language),
+             {where});
+}
+
 std::string digits_only(const std::string& s) {
   std::string out;
   for (char c : s)
@@ -97,6 +114,7 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
       if (file.target_language.empty()) ThrowInput(tr("the file declares no target language"), {where});
       const fs::path article = article_of(xliff, file, options);
       Document doc = read_document(article.string());
+      check_article_language(article, doc, file, where);
       segment_document(doc, Segmenter(file.source_language));
       const std::vector<SegmentContext> contexts = segment_contexts(doc);
 
