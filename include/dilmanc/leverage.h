@@ -88,7 +88,8 @@ struct SegmentLeverage {
   SegmentContext context;
   // What the memory offers for Segment::source (targets carry the segment's own code ids;
   // a caller that numbers codes as in the block maps them). Best first, every match scoring
-  // at least LeverageOptions::min_score (at most LeverageOptions::max_matches).
+  // at least LeverageOptions::min_score (at most LeverageOptions::max_matches); without
+  // LeverageOptions::matches_below_exact, only those from 99 up when there are any.
   std::vector<FuzzyMatch> matches;
   // From matches[0]; never kRepetition. kNoMatch when nothing reaches min_score, so with a
   // min_score above kLowestLeverageScore the bands below it are empty.
@@ -116,6 +117,13 @@ struct LeverageOptions {
   // kLowestLeverageScore (a minimum under 50) are kept but still band kNoMatch.
   int min_score = kLowestLeverageScore;
   std::size_t max_matches = 5;  // matches kept per segment, best first
+  // When false, a segment is first looked up from score 99 (the index then reads almost
+  // nothing) and only a segment with no match there is looked up again from min_score: an
+  // exact or in-context match comes without the lower matches beside it. The best match,
+  // and so every band, is the same either way. Extract sets it false: a translator who has
+  // the exact match gains nothing from lesser ones, and the search for them is most of the
+  // cost of a lookup in a large memory.
+  bool matches_below_exact = true;
   ScoringOptions scoring;
   bool adapt = true;            // adapt numbers and codes of the translations
 };

@@ -226,10 +226,12 @@ std::vector<ExtractedFile> extract(const std::vector<std::string>& articles, con
       out.path = options.output_dir / (article_name(article, options.source_language) + "." + lang + ".xlf");
       std::optional<DocumentLeverage> found;
       if (matcher) {
-        // Only matches from --min up are offered: looking no lower is what keeps extract fast
-        // on a large memory. The bands from --min up are the same as analyze's.
+        // Only matches from --min up are offered, and none beside an exact one: looking no
+        // further is what keeps extract fast on a large memory. The best match of every
+        // segment, and so its band from --min up, is the same as analyze's.
         LeverageOptions lo;
         lo.min_score = options.min_score;
+        lo.matches_below_exact = false;
         lo.max_matches = std::max<std::size_t>(options.max_matches, 1);
         found = leverage(document, *matcher, options.source_language, lang, lo);
       }

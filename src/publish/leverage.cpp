@@ -57,6 +57,9 @@ namespace {
 // for exact matches in the memory.
 std::string source_key(const Segment& segment) { return to_nfc(segment.source.text); }
 
+// The first lookup without LeverageOptions::matches_below_exact.
+constexpr int kExactFirstScore = 99;
+
 // Every code of `text` in full (kind, id, isolation, name, markup): two queries with the same key get
 // the same matches.
 std::string codes_key(const InlineText& text) {
@@ -133,7 +136,14 @@ std::vector<DocumentLeverage> leverage(const std::vector<const Document*>& batch
             match.adapt = options.adapt;
             match.context_prev = l.context.prev;
             match.context_next = l.context.next;
-            cached->second = lookup(segment.source, from, to, match);
+            // Matches from 99 up are the first of a full lookup, in the same order; a source
+            // the memory holds verbatim scores 99 (several translations) to 101.
+            if (!options.matches_below_exact && options.min_score < kExactFirstScore) {
+              MatchOptions exact = match;
+              exact.min_score = kExactFirstScore;
+              cached->second = lookup(segment.source, from, to, exact);
+            }
+            if (cached->second.empty()) cached->second = lookup(segment.source, from, to, match);
           }
           l.matches = cached->second;
         }
