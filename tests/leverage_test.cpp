@@ -1,10 +1,13 @@
 // Leverage bands on a small memory: in-context, exact, fuzzy, repetitions inside and
-// across articles, no match; word counts; the contexts merge stores.
+// across articles, no match; word counts; the contexts merge stores; the minimum score,
+// exact matches first and one lookup per source and context.
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "dilmanc/error.h"
 #include "dilmanc/formats.h"
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/leverage.h"
@@ -160,4 +163,47 @@ TEST_CASE("leverage: contexts run across blocks in document order") {
   CHECK(c[1].next == segment_hash("Three."));
   CHECK(c[2].prev == segment_hash("Two."));
   CHECK_FALSE(c[2].next.has_value());
+}
+
+TEST_CASE("leverage: the minimum score, exact matches first, one lookup per source and context") {
+  // A memory that knows "Known." verbatim and has a 80% match for everything else.
+  std::vector<std::pair<std::string, int>> calls;  // (query, min_score)
+  const dilmanc::LeverageLookup lookup = [&](const dilmanc::InlineText& query, std::string_view, std::string_view,
+                                             const dilmanc::MatchOptions& o) {
+    calls.emplace_back(query.text, o.min_score);
+    std::vector<dilmanc::FuzzyMatch> out;
+    for (int score : {query.text == "Known." ? 100 : 0, 80})
+      if (score >= o.min_score) {
+        out.emplace_back();
+        out.back().score = score;
+      }
+    return out;
+  };
+  // "Same." twice between the same neighbours: looked up once.
+  const Document d = article("Known. Same. Other. Known. Same. Other.\n", "m.txt");
+
+  auto r = dilmanc::leverage(d, lookup, "en", "az");
+  REQUIRE(r.segments.size() == 6);
+  CHECK(calls.size() == 5);
+  for (const auto& [query, min] : calls) CHECK(min == dilmanc::kLowestLeverageScore);
+  CHECK(r.segments[0].matches.size() == 2);
+  CHECK(r.segments[4].band == LeverageBand::kRepetition);
+  CHECK(r.segments[4].matches.size() == 1);
+
+  // From --min up, and nothing beside an exact match: "Known." costs one lookup, from 99.
+  calls.clear();
+  dilmanc::LeverageOptions o;
+  o.min_score = 85;
+  o.matches_below_exact = false;
+  r = dilmanc::leverage(d, lookup, "en", "az", o);
+  REQUIRE(r.segments.size() == 6);
+  CHECK(r.segments[0].match_band == LeverageBand::kExact);
+  CHECK(r.segments[0].matches.size() == 1);
+  CHECK(r.segments[1].match_band == LeverageBand::kNoMatch);  // its 80 is below the minimum
+  CHECK(calls.at(0) == std::pair<std::string, int>{"Known.", 99});
+  CHECK(calls.at(1) == std::pair<std::string, int>{"Same.", 99});
+  CHECK(calls.at(2) == std::pair<std::string, int>{"Same.", 85});
+
+  o.min_score = 0;
+  CHECK_THROWS_AS(dilmanc::leverage(d, lookup, "en", "az", o), dilmanc::Error);
 }
