@@ -50,6 +50,10 @@ TEST_CASE("rule patterns: the characters every match holds one of") {
   CHECK(holds(either, '('));
   CHECK((holds(either, 'K') || holds(either, 'G')));
   CHECK_FALSE(required_char_set(R"(x?|y)"));
+  // An escape that runs on is not followed by text of its own: "\u2026" is not "\u", "2026".
+  CHECK_FALSE(required_char_set(R"(\u2026|\.\.\.)"));
+  CHECK_FALSE(required_char_set(R"(\x{2026})"));
+  CHECK_FALSE(last_char_set(R"(\u2026)"));
   CHECK_FALSE(required_char_set(R"((?=")\s)")->contains('"'));  // look-arounds are not text
 }
 

@@ -37,6 +37,15 @@ std::size_t atom_end(std::string_view p, std::size_t i) {
       }
       return i + 3 <= p.size() ? i + 3 : kNone;
     }
+    if (e >= '1' && e <= '9') {  // a back-reference: all its digits
+      std::size_t end = i + 2;
+      while (end < p.size() && p[end] >= '0' && p[end] <= '9') ++end;
+      return end;
+    }
+    // Escapes of a letter that stand alone; any other (\uhhhh, \x{..}, \N{..}, \0ooo, \cX,
+    // \k<name>) runs on, and its tail must not be read as text.
+    const bool letter = (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || e == '0';
+    if (letter && std::string_view("bBAzZGsSdDwWhHvVRXtnrfea").find(e) == kNone) return kNone;
     std::size_t end = i + 2;
     while (end < p.size() && (static_cast<unsigned char>(p[end]) & 0xC0) == 0x80) ++end;
     return end;
