@@ -35,8 +35,10 @@ struct ExtractOptions {
   std::string source_language;                // BCP 47, the articles' language
   std::vector<std::string> target_languages;  // one XLIFF per language and article
   XliffVersion version = XliffVersion::k12;
-  int min_score = 75;            // fuzzy matches below this are not offered (1..100)
-  std::size_t max_matches = 3;   // candidates offered per segment, best first
+  int min_score = 75;            // fuzzy matches below this are not looked for (1..100)
+  // Candidates offered per segment, best first; a segment with matches from 99 up (exact,
+  // in context) is offered only those (LeverageOptions::matches_below_exact).
+  std::size_t max_matches = 3;
   bool prefill = false;          // an empty target takes the best fuzzy match
   bool copy_source = false;      // a target left empty gets a copy of the source (OmegaT)
   std::filesystem::path output_dir = ".";
