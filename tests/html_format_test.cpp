@@ -361,3 +361,17 @@ TEST_CASE("mangled pages still write back byte for byte (300 seeded mutations)")
   }
   CHECK(parsed > 250);
 }
+
+TEST_CASE("a fragment that starts with an HTML element's tag is HTML by its content") {
+  using dilmanc::detect_format;
+  using dilmanc::Format;
+  CHECK(detect_format("", "<h2 class=\"lined\">Hello</h2>\n<p>Text.</p>") == Format::kHtml);
+  CHECK(detect_format("", "  <p>Text.</p>") == Format::kHtml);
+  CHECK(detect_format("-", "<!DOCTYPE html><html></html>") == Format::kHtml);
+  CHECK(detect_format("", "<br/>line") == Format::kHtml);
+  // Text that merely starts with a bracket, or with an unknown tag-like word, stays text.
+  CHECK(detect_format("", "<3 the forum") == Format::kText);
+  CHECK(detect_format("", "<hello> said the man.") == Format::kText);
+  CHECK(detect_format("", "<pre-forum meeting>") == Format::kText);
+  CHECK(detect_format("notes.txt", "<p>Text.</p>") == Format::kText);
+}

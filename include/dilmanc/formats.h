@@ -19,7 +19,8 @@ namespace dilmanc {
 
 struct ReadOptions {
   // The format; when unset it is detected from the extension (.txt, .text; .html, .htm,
-  // .xhtml) and, for other names, from the content (markup at the start means HTML).
+  // .xhtml) and, for other names, from the content: a doctype, <html>, an XML declaration,
+  // a comment or an HTML element's tag ("<p>", "<h2 class=...>") at the start means HTML.
   std::optional<Format> format;
 };
 

@@ -37,8 +37,24 @@ Format detect_format(std::string_view path, std::string_view bytes) {
   while (i < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[i]))) ++i;
   std::string head(bytes.substr(i, 64));
   std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (std::string_view start : {"<!doctype html", "<html", "<?xml", "<head", "<body", "<!--", "<meta", "<p>", "<div"})
+  for (std::string_view start : {"<!doctype html", "<html", "<?xml", "<!--"})
     if (head.rfind(start, 0) == 0) return Format::kHtml;
+  // A fragment that starts with an HTML element's tag: "<p>", "<h2 class=...>", "<div>".
+  static const char* const kElements[] = {
+      "a", "article", "aside", "b", "blockquote", "body", "br", "dd", "div", "dl", "dt", "em",
+      "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr",
+      "i", "img", "li", "main", "meta", "nav", "ol", "p", "section", "span", "strong", "table",
+      "title", "ul"};
+  if (head.size() > 1 && head[0] == '<') {
+    std::size_t end = 1;
+    while (end < head.size() && std::isalnum(static_cast<unsigned char>(head[end]))) ++end;
+    const std::string name = head.substr(1, end - 1);
+    const bool delimited = end < head.size() && (head[end] == '>' || head[end] == '/' ||
+                                                 std::isspace(static_cast<unsigned char>(head[end])));
+    if (delimited)
+      for (const char* element : kElements)
+        if (name == element) return Format::kHtml;
+  }
   return Format::kText;
 }
 
