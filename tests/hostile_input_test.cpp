@@ -285,9 +285,8 @@ TEST_CASE("the SRX reader refuses or ignores external entities, DTD loading and 
   CHECK_FALSE(net.contacted());
 }
 
-// Known gaps, reported but not failing the suite (doctest::may_fail): each should pass once
-// the reader is fixed, and then lose its may_fail.
-TEST_CASE("TMX and XLIFF import refuse a DTD or parameter entity named by URL" * doctest::may_fail()) {
+// Both were gaps once (the readers accepted these); they are fixed and must stay so.
+TEST_CASE("TMX and XLIFF import refuse a DTD or parameter entity named by URL") {
   TempDir dir;
   Listener net;
   for (const Attack& attack : attacks(dir, net)) {
@@ -300,7 +299,7 @@ TEST_CASE("TMX and XLIFF import refuse a DTD or parameter entity named by URL" *
   }
 }
 
-TEST_CASE("the SRX reader refuses entity declarations instead of expanding them" * doctest::may_fail()) {
+TEST_CASE("the SRX reader refuses entity declarations instead of expanding them") {
   // 200 references to a 50 kB entity: 10 MB from a 51 kB file.
   std::string doctype = " [<!ENTITY a \"" + std::string(50000, 'A') + "\"><!ENTITY e \"";
   for (int k = 0; k < 200; ++k) doctype += "&a;";
