@@ -34,47 +34,19 @@
 #include "dilmanc/extract.h"
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/translation_memory.h"
+#include "corpus.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
+using dilmanc::bench::join;
+using dilmanc::bench::words;
+
 std::vector<std::string> read_english(const fs::path& gz) {
   std::vector<std::string> out;
-  const std::string command = "gzip -dc '" + gz.string() + "'";
-  FILE* p = ::popen(command.c_str(), "r");
-  if (!p) {
-    std::cerr << "cannot run gzip\n";
-    std::exit(1);
-  }
-  std::string line;
-  char buffer[1 << 16];
-  auto flush = [&] {
-    auto tab = line.find('\t');
-    if (tab != std::string::npos) out.push_back(line.substr(0, tab));
-    line.clear();
-  };
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, p))
-    for (std::size_t i = 0; i < n; ++i) {
-      if (buffer[i] == '\n') flush();
-      else line += buffer[i];
-    }
-  if (!line.empty()) flush();
-  ::pclose(p);
-  return out;
-}
-
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
-std::string join(const std::vector<std::string>& w) {
-  std::string out;
-  for (const std::string& x : w) out += (out.empty() ? "" : " ") + x;
+  for (auto& pair : dilmanc::bench::read_corpus(gz)) out.push_back(std::move(pair.en));
   return out;
 }
 

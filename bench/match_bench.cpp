@@ -32,84 +32,20 @@
 
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/translation_memory.h"
+#include "corpus.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Pair {
-  std::string en, ru;
-};
-
-std::vector<Pair> read_corpus(const fs::path& gz) {
-  std::vector<Pair> pairs;
-  const std::string command = "gzip -dc '" + gz.string() + "'";
-  FILE* p = ::popen(command.c_str(), "r");
-  if (!p) {
-    std::cerr << "cannot run gzip\n";
-    std::exit(1);
-  }
-  std::string line;
-  char buffer[1 << 16];
-  auto flush_line = [&] {
-    auto tab = line.find('\t');
-    if (tab != std::string::npos) pairs.push_back({line.substr(0, tab), line.substr(tab + 1)});
-    line.clear();
-  };
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, p))
-    for (std::size_t i = 0; i < n; ++i) {
-      if (buffer[i] == '\n')
-        flush_line();
-      else
-        line += buffer[i];
-    }
-  if (!line.empty()) flush_line();
-  ::pclose(p);
-  return pairs;
-}
-
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
-std::string join(const std::vector<std::string>& w) {
-  std::string out;
-  for (const auto& x : w) out += (out.empty() ? "" : " ") + x;
-  return out;
-}
-
-// The memory benchmark's edits, so that the 1M memory is the same.
-std::string drop_last_word(const std::string& s) {
-  auto w = words(s);
-  if (w.size() < 3) return s + " (2)";
-  w.pop_back();
-  return join(w);
-}
-
-std::string insert_year(const std::string& s) {
-  auto w = words(s);
-  if (w.empty()) return "2024";
-  w.insert(w.begin() + 1, "2024");
-  return join(w);
-}
-
-dilmanc::TranslationUnit unit_of(const std::string& en, const std::string& ru, std::int64_t n) {
-  dilmanc::TranslationUnit u;
-  u.tuid = std::to_string(n);
-  u.source_lang = "en";
-  u.created_at = u.changed_at = "2024-01-01T00:00:00Z";
-  dilmanc::Variant e, r;
-  e.tag = "en";
-  e.text.text = en;
-  r.tag = "ru";
-  r.text.text = ru;
-  u.variants = {std::move(e), std::move(r)};
-  return u;
-}
+using dilmanc::bench::Pair;
+using dilmanc::bench::read_corpus;
+using dilmanc::bench::words;
+using dilmanc::bench::join;
+using dilmanc::bench::drop_last_word;
+using dilmanc::bench::insert_year;
+using dilmanc::bench::unit_of;
 
 struct Query {
   std::string text;
