@@ -219,7 +219,9 @@ Set sequence_set(std::string_view p) {
   return nullptr;  // the sequence may match nothing
 }
 
-Set last_char_set_of(std::string_view p) {
+// The top-level alternatives of `p` ("a|b(c|d)" -> "a", "b(c|d)"), skipping escapes,
+// sets and groups.
+std::vector<std::string_view> top_level_alternatives(std::string_view p) {
   std::vector<std::string_view> alternatives;
   std::size_t begin = 0;
   int sets = 0;
@@ -249,14 +251,21 @@ Set last_char_set_of(std::string_view p) {
     }
   }
   alternatives.push_back(p.substr(begin));
+  return alternatives;
+}
+
+// The union of `per_alternative` over the top-level alternatives, or null when any gives null.
+Set union_over_alternatives(std::string_view p, Set (*per_alternative)(std::string_view)) {
   auto result = std::make_unique<icu::UnicodeSet>();
-  for (std::string_view alternative : alternatives) {
-    Set s = sequence_set(alternative);
+  for (std::string_view alternative : top_level_alternatives(p)) {
+    Set s = per_alternative(alternative);
     if (!s) return nullptr;
     result->addAll(*s);
   }
   return result;
 }
+
+Set last_char_set_of(std::string_view p) { return union_over_alternatives(p, sequence_set); }
 
 // A set of which every match of `p` holds at least one character: the smallest such set
 // among the sequence's required items, or null.
@@ -285,44 +294,7 @@ Set required_sequence_set(std::string_view p) {
   return best;
 }
 
-Set required_set_of(std::string_view p) {
-  std::vector<std::string_view> alternatives;
-  std::size_t begin = 0;
-  int sets = 0;
-  int groups = 0;
-  for (std::size_t k = 0; k < p.size(); ++k) {
-    const char d = p[k];
-    if (d == '\\') {
-      ++k;
-      continue;
-    }
-    if (sets > 0) {
-      if (d == '[') ++sets;
-      if (d == ']') --sets;
-      continue;
-    }
-    if (d == '[') {
-      ++sets;
-      if (k + 1 < p.size() && p[k + 1] == '^') ++k;
-      if (k + 1 < p.size() && p[k + 1] == ']') ++k;
-    } else if (d == '(') {
-      ++groups;
-    } else if (d == ')') {
-      --groups;
-    } else if (d == '|' && groups == 0) {
-      alternatives.push_back(p.substr(begin, k - begin));
-      begin = k + 1;
-    }
-  }
-  alternatives.push_back(p.substr(begin));
-  auto result = std::make_unique<icu::UnicodeSet>();
-  for (std::string_view alternative : alternatives) {
-    Set s = required_sequence_set(alternative);
-    if (!s) return nullptr;
-    result->addAll(*s);
-  }
-  return result;
-}
+Set required_set_of(std::string_view p) { return union_over_alternatives(p, required_sequence_set); }
 
 // Inline flags: sets `case_insensitive` for (?i; false when the pattern has flags that
 // change how it reads ((?x), (?s), or (?i) for the rest of the pattern) or \Q...\E quotes.
