@@ -29,24 +29,11 @@ void declare(po::options_description& options, po::positional_options_descriptio
   positional.add("article", -1);
 }
 
-std::vector<std::string> split_languages(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  std::string lang;
-  while (std::getline(in, lang, ','))
-    if (!lang.empty()) out.push_back(lang);
-  return out;
-}
-
 int run(const po::variables_map& vm, Context& ctx) {
   if (!vm.count("article")) ThrowUsage(tr("no article to analyze"));
   AnalysisOptions options;
-  options.source_language = vm["from"].as<std::string>();
-  options.target_languages = split_languages(vm["to"].as<std::string>());
-  if (!known_language(options.source_language))
-    ThrowUsage(trf("unknown language code '{1}'", options.source_language));
-  for (const std::string& lang : options.target_languages)
-    if (!known_language(lang)) ThrowUsage(trf("unknown language code '{1}'", lang));
+  options.source_language = checked_language(vm["from"].as<std::string>());
+  options.target_languages = checked_language_list(vm["to"].as<std::string>());
   if (vm.count("weights")) options.weights = parse_weights(vm["weights"].as<std::string>());
 
   // Without a memory file everything is new; analyze does not create one.

@@ -8,6 +8,7 @@
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
+#include "dilmanc/translation_memory.h"
 
 namespace dilmanc::cli {
 namespace {
@@ -44,6 +45,19 @@ std::string read_input(const std::string& path, Context& ctx) {
     ThrowIo(tr("cannot read the file"), where);
   }
   return data;
+}
+
+const std::string& checked_language(const std::string& lang) {
+  if (!known_language(lang)) ThrowUsage(trf("unknown language code '{1}'", lang));
+  return lang;
+}
+
+std::vector<std::string> checked_language_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string lang; std::getline(in, lang, ',');)
+    if (!lang.empty()) out.push_back(checked_language(lang));
+  return out;
 }
 
 std::string json_quote(std::string_view text) {

@@ -47,6 +47,11 @@ const std::vector<Command>& commands();
 // Helpers shared by subcommands.
 // Reads FILE, or standard input for "-", whole; throws Error(kIo) naming the file.
 std::string read_input(const std::string& path, Context& ctx);
+// A language code given on the command line, returned as is; throws Error(kUsage) when
+// the memory does not know it (known_language).
+const std::string& checked_language(const std::string& lang);
+// A comma-separated list of language codes ("az,ru"), empty items skipped, each checked.
+std::vector<std::string> checked_language_list(const std::string& list);
 // Quotes a string as a JSON string literal (UTF-8 kept as is).
 std::string json_quote(std::string_view text);
 

@@ -51,8 +51,7 @@ std::string render(const InlineText& t, const std::vector<std::pair<std::size_t,
 }
 
 int run(const po::variables_map& vm, Context& ctx) {
-  const std::string lang = vm["lang"].as<std::string>();
-  if (!known_language(lang)) ThrowUsage(trf("unknown language code '{1}'", lang));
+  const std::string lang = checked_language(vm["lang"].as<std::string>());
   std::string query;
   for (const auto& word : vm["text"].as<std::vector<std::string>>()) query += (query.empty() ? "" : " ") + word;
   const std::size_t limit = vm["limit"].as<std::size_t>();

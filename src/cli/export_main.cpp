@@ -23,10 +23,7 @@ void declare(po::options_description& options, po::positional_options_descriptio
 int run(const po::variables_map& vm, Context& ctx) {
   std::vector<std::string> languages;
   if (vm.count("langs")) {
-    std::stringstream list(vm["langs"].as<std::string>());
-    for (std::string lang; std::getline(list, lang, ',');) {
-      if (lang.empty()) continue;
-      if (!known_language(lang)) ThrowUsage(trf("unknown language code '{1}'", lang));
+    for (const std::string& lang : checked_language_list(vm["langs"].as<std::string>())) {
       for (const auto& l : languages)
         if (primary_language(l) == primary_language(lang)) ThrowUsage(trf("language '{1}' is given twice", lang));
       languages.push_back(lang);

@@ -34,24 +34,11 @@ void declare(po::options_description& options, po::positional_options_descriptio
   positional.add("articles", -1);
 }
 
-std::vector<std::string> split_languages(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  std::string lang;
-  while (std::getline(in, lang, ','))
-    if (!lang.empty()) out.push_back(lang);
-  return out;
-}
-
 int run(const po::variables_map& vm, Context& ctx) {
   if (!vm.count("articles")) ThrowUsage(tr("no article to extract"));
   ExtractOptions options;
-  options.source_language = vm["from"].as<std::string>();
-  options.target_languages = split_languages(vm["to"].as<std::string>());
-  for (const std::string& lang : options.target_languages)
-    if (!known_language(lang)) ThrowUsage(trf("unknown language code '{1}'", lang));
-  if (!known_language(options.source_language))
-    ThrowUsage(trf("unknown language code '{1}'", options.source_language));
+  options.target_languages = checked_language_list(vm["to"].as<std::string>());
+  options.source_language = checked_language(vm["from"].as<std::string>());
   const std::string version = vm["xliff"].as<std::string>();
   if (version == "1.2") options.version = XliffVersion::k12;
   else if (version == "2.1" || version == "2") options.version = XliffVersion::k21;

@@ -108,10 +108,8 @@ void print_text(Context& ctx, const std::string& query, const std::vector<FuzzyM
 }
 
 int run(const po::variables_map& vm, Context& ctx) {
-  const std::string from = vm["from"].as<std::string>();
-  const std::string to = vm["to"].as<std::string>();
-  for (const auto& lang : {from, to})
-    if (!known_language(lang)) ThrowUsage(trf("unknown language code '{1}'", lang));
+  const std::string from = checked_language(vm["from"].as<std::string>());
+  const std::string to = checked_language(vm["to"].as<std::string>());
   MatchOptions options;
   options.min_score = vm["min"].as<int>();
   options.limit = vm["limit"].as<std::size_t>();
