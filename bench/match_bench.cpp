@@ -1,7 +1,7 @@
 // Fuzzy-matching benchmark: lookup latency of FuzzyMatcher as the memory grows, on the
 // en-ru corpus in ../shared/data/corpus.
 //
-//   match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N]
+//   match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N] [--write-queries FILE]
 //
 // 1. Unpacks en-ru.tsv.gz (through `gzip -dc`). 1,000 pairs picked with a fixed seed are
 //    held out: they are never added to the memory and serve as unseen queries.
@@ -16,6 +16,13 @@
 //    candidates scored. Also checks that each edited sentence's own unit is among its
 //    matches (recall at 5) and is the top match (recall at 1).
 // 4. At 1M, times whole `dilmanc query` processes (wall clock, 20 runs, median).
+//
+// --write-queries FILE writes the query sets of every size and exits without building a
+// memory, so that other tools (bench/tmdb_compare.py) run exactly the same queries on
+// the same units. One query per line, tab-separated:
+//   held-out <TAB> index of its pair in the corpus (0-based) <TAB> text
+//   edited <TAB> memory size <TAB> text <TAB> the memory sentence it was made from
+// The memory of size N is the first N corpus pairs that are not held out, in order.
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +31,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -162,14 +170,16 @@ int main(int argc, char** argv) {
   fs::path work = fs::temp_directory_path() / "dilmanc-match-bench";
   bool skip_million = false;
   std::size_t query_count = 1000;
+  fs::path write_queries;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--shared" && i + 1 < argc) shared = argv[++i];
     else if (a == "--work" && i + 1 < argc) work = argv[++i];
     else if (a == "--skip-million") skip_million = true;
     else if (a == "--queries" && i + 1 < argc) query_count = std::stoul(argv[++i]);
+    else if (a == "--write-queries" && i + 1 < argc) write_queries = argv[++i];
     else {
-      std::cerr << "usage: match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N]\n";
+      std::cerr << "usage: match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N] [--write-queries FILE]\n";
       return 2;
     }
   }
@@ -178,24 +188,57 @@ int main(int argc, char** argv) {
     std::cerr << "match_bench: " << corpus << " not found (use --shared DIR)\n";
     return 1;
   }
-  fs::create_directories(work);
   const fs::path db = work / "match-bench.db";
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  if (write_queries.empty()) {
+    fs::create_directories(work);
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  }
 
   auto pairs = read_corpus(corpus);
   std::mt19937 rng(20241128);
   std::vector<char> held(pairs.size(), 0);
   std::vector<Query> held_out;
+  std::vector<std::size_t> held_index;
   while (held_out.size() < std::min<std::size_t>(query_count, pairs.size() / 10)) {
     const std::size_t i = rng() % pairs.size();
     if (held[i]) continue;
     held[i] = 1;
     held_out.push_back({pairs[i].en, ""});
+    held_index.push_back(i);
   }
   std::vector<Pair> memory_pairs;
   for (std::size_t i = 0; i < pairs.size(); ++i)
     if (!held[i]) memory_pairs.push_back(pairs[i]);
   std::printf("corpus: %zu pairs, %zu held out, %zu for the memory\n", pairs.size(), held_out.size(), memory_pairs.size());
+
+  auto edited_queries = [&](std::int64_t size) {
+    std::vector<Query> edited;
+    std::mt19937 edit_rng(static_cast<unsigned>(size));
+    const std::size_t pool = std::min<std::size_t>(static_cast<std::size_t>(size), memory_pairs.size());
+    while (edited.size() < query_count) {
+      const Pair& p = memory_pairs[edit_rng() % pool];
+      std::string e = edit(p.en, memory_pairs, edit_rng);
+      if (e == p.en) continue;
+      edited.push_back({e, p.en});
+    }
+    return edited;
+  };
+  std::vector<std::int64_t> sizes = {10000, 100000, static_cast<std::int64_t>(memory_pairs.size())};
+  if (!skip_million) sizes.push_back(1000000);
+
+  if (!write_queries.empty()) {
+    std::ofstream out(write_queries, std::ios::binary);
+    for (std::size_t k = 0; k < held_out.size(); ++k) out << "held-out\t" << held_index[k] << '\t' << held_out[k].text << '\n';
+    for (std::int64_t size : sizes)
+      for (const auto& q : edited_queries(size)) out << "edited\t" << size << '\t' << q.text << '\t' << q.expected_en << '\n';
+    out.close();
+    if (!out) {
+      std::cerr << "match_bench: cannot write " << write_queries << "\n";
+      return 1;
+    }
+    std::printf("query sets written to %s\n", write_queries.string().c_str());
+    return 0;
+  }
 
   dilmanc::TranslationMemory memory(db.string());
   std::int64_t added = 0;
@@ -225,20 +268,10 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   };
 
-  std::vector<std::int64_t> sizes = {10000, 100000, static_cast<std::int64_t>(memory_pairs.size())};
-  if (!skip_million) sizes.push_back(1000000);
   for (std::int64_t size : sizes) {
     std::printf("\n%lld units\n", static_cast<long long>(size));
     grow_to(size);
-    std::vector<Query> edited;
-    std::mt19937 edit_rng(static_cast<unsigned>(size));
-    const std::size_t pool = std::min<std::size_t>(static_cast<std::size_t>(size), memory_pairs.size());
-    while (edited.size() < query_count) {
-      const Pair& p = memory_pairs[edit_rng() % pool];
-      std::string e = edit(p.en, memory_pairs, edit_rng);
-      if (e == p.en) continue;
-      edited.push_back({e, p.en});
-    }
+    const std::vector<Query> edited = edited_queries(size);
     dilmanc::FuzzyMatcher matcher(memory);
     run_queries(matcher, "held-out", held_out);
     run_queries(matcher, "edited", edited);
