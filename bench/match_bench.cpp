@@ -23,6 +23,10 @@
 //   held-out <TAB> index of its pair in the corpus (0-based) <TAB> text
 //   edited <TAB> memory size <TAB> text <TAB> the memory sentence it was made from
 // The memory of size N is the first N corpus pairs that are not held out, in order.
+//
+// --memory DB runs the queries of step 3 against an existing memory (for instance the
+// memory benchmark's million.db) instead of growing one; its "held-out" sentences are in
+// that memory when it was built from the whole corpus.
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,6 +175,7 @@ int main(int argc, char** argv) {
   bool skip_million = false;
   std::size_t query_count = 1000;
   fs::path write_queries;
+  fs::path existing;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--shared" && i + 1 < argc) shared = argv[++i];
@@ -178,8 +183,10 @@ int main(int argc, char** argv) {
     else if (a == "--skip-million") skip_million = true;
     else if (a == "--queries" && i + 1 < argc) query_count = std::stoul(argv[++i]);
     else if (a == "--write-queries" && i + 1 < argc) write_queries = argv[++i];
+    else if (a == "--memory" && i + 1 < argc) existing = argv[++i];
     else {
-      std::cerr << "usage: match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N] [--write-queries FILE]\n";
+      std::cerr << "usage: match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N] [--write-queries FILE]"
+                   " [--memory DB]\n";
       return 2;
     }
   }
@@ -189,7 +196,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const fs::path db = work / "match-bench.db";
-  if (write_queries.empty()) {
+  if (write_queries.empty() && existing.empty()) {
     fs::create_directories(work);
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
   }
@@ -237,6 +244,20 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("query sets written to %s\n", write_queries.string().c_str());
+    return 0;
+  }
+
+  if (!existing.empty()) {
+    dilmanc::MemoryOptions options;
+    options.create_if_missing = false;
+    dilmanc::TranslationMemory memory(existing.string(), options);
+    const auto start = Clock::now();
+    const double cpu_start = cpu_ms();
+    dilmanc::FuzzyMatcher matcher(memory);
+    std::printf("%s: matcher ready in %.1f ms wall, %.1f ms CPU\n", existing.string().c_str(),
+                std::chrono::duration<double, std::milli>(Clock::now() - start).count(), cpu_ms() - cpu_start);
+    run_queries(matcher, "held-out", held_out);
+    run_queries(matcher, "edited", edited_queries(static_cast<std::int64_t>(memory_pairs.size())));
     return 0;
   }
 
