@@ -158,12 +158,23 @@ def read_queries(path, pairs):
 
 
 def time_lookups(tm, queries, limit):
-    """Times tm.translate_unit on each query; returns per-query wall ms, CPU ms, results."""
+    """Times tm.translate_unit on each query; returns per-query wall ms, CPU ms, results.
+
+    TMDB passes the query's words to FTS3 as they are, so a query holding an FTS operator
+    as a word ("NOT", "AND", "NEAR") is a malformed MATCH expression and translate_unit
+    raises sqlite3.OperationalError: such a query counts as one without matches, and its
+    time (that of the failed parse) is None and left out of the percentiles."""
     wall, cpu, found = [], [], []
     for q in queries:
         w0 = time.perf_counter()
         c0 = time.thread_time()
-        results = tm.translate_unit(q.text, "en", "ru")
+        try:
+            results = tm.translate_unit(q.text, "en", "ru")
+        except sqlite3.OperationalError:
+            wall.append(None)
+            cpu.append(None)
+            found.append(None)
+            continue
         cpu.append((time.thread_time() - c0) * 1e3)
         wall.append((time.perf_counter() - w0) * 1e3)
         found.append(results[:limit])
@@ -172,6 +183,10 @@ def time_lookups(tm, queries, limit):
 
 def summarize(queries, wall, cpu, found):
     n = len(queries)
+    errors = sum(1 for r in found if r is None)
+    wall = [x for x in wall if x is not None]
+    cpu = [x for x in cpu if x is not None]
+    found = [r or [] for r in found]
     with_match = sum(1 for r in found if r)
     top = []
     for q, r in zip(queries, found):
@@ -186,6 +201,7 @@ def summarize(queries, wall, cpu, found):
         "with_match": 100.0 * with_match / n if n else 0.0,
         "top": (100.0 * sum(top) / len(top)) if top else None,
         "top_list": top,
+        "errors": errors,
     }
 
 
@@ -195,6 +211,8 @@ def fmt_stats(label, s):
                                           s["cpu_p99"], s["with_match"]))
     if s["top"] is not None:
         line += "  own sentence top %5.1f%%" % s["top"]
+    if s["errors"]:
+        line += "  refused (malformed MATCH) %d" % s["errors"]
     return line
 
 
@@ -311,10 +329,14 @@ def run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap):
             wall, cpu, _ = time_lookups(shipped, sample, args.limit)
             print("  TMDB as shipped, one query at a time:")
             for q, w, c in zip(sample, wall, cpu):
+                if w is None:
+                    print("    refused (malformed MATCH expression): %r" % q.text)
+                    continue
                 words = len([x for x in q.text.split() if len(x) > 2])
                 print("    %8.1f ms wall %8.1f ms CPU  (%s, %d chars, ~%d words of 3+ letters)" %
                       (w, c, "edited" if q.expected else "held-out", len(q.text), words))
-            print("    median %.1f ms wall, %.1f ms CPU; %s" % (percentile(wall, 0.5), percentile(cpu, 0.5), load()))
+            print("    median %.1f ms wall, %.1f ms CPU; %s" % (percentile([x for x in wall if x is not None], 0.5),
+                                                          percentile([x for x in cpu if x is not None], 0.5), load()))
             sys.stdout.flush()
 
         timed = {}
@@ -322,7 +344,7 @@ def run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap):
             wall, cpu, found = time_lookups(fast, queries, args.limit)
             timed[kind] = (wall, cpu, found)
             s = summarize(queries, wall, cpu, found)
-            s["examples"] = [[q.text, q.expected, [[m["quality"], m["source"]] for m in r[:2]]]
+            s["examples"] = [[q.text, q.expected, [[m["quality"], m["source"]] for m in (r or [])[:2]]]
                              for q, r in zip(queries, found) if q.expected is not None]
             tmdb[(size, kind)] = s
             print(fmt_stats("TMDB full-text first, " + kind, s))
@@ -381,10 +403,10 @@ def side_by_side(args, sizes, dilmanc_bench, queries_path, tmdb, cap):
             t = tmdb[(size, kind)]
             d = dilmanc_stats(cap(size, rows[(size, kind)]))
             if kind == "edited":
-                recall_t = "%.1f %% top" % t["top"]
+                recall_t = "%.1f %% top" % t["top"] + (" (%d refused)" % t["errors"] if t["errors"] else "")
                 recall_d = "%.1f %% top" % (100.0 * sum(d["top_list"]) / d["n"])
             else:
-                recall_t = "%.1f %% any" % t["with_match"]
+                recall_t = "%.1f %% any" % t["with_match"] + (" (%d refused)" % t["errors"] if t["errors"] else "")
                 recall_d = "%.1f %% any" % d["with_match"]
             print("| %s | %s | %.2f / %.2f ms | %.2f / %.2f ms | %.3f / %.3f ms | %.3f / %.3f ms | %.0f× | %.0f× | %s | %s |" %
                   ("{:,}".format(size), kind, t["wall_median"], t["wall_p99"], t["cpu_median"], t["cpu_p99"],
