@@ -142,6 +142,11 @@ struct OpenElement {
   int pair = 0;
   bool started_real = false;         // its start tag is in the input (not implied)
   std::size_t begin = 0;             // where its start tag is
+  // Kept for every open element so that a new block needs no walk up the (possibly
+  // thousands deep) stack: the nearest footer or nav around it or itself, and the index in
+  // the stack of the nearest block element around it or itself (-1: none).
+  enum class Section { kNone, kFooter, kNav } section = Section::kNone;
+  std::ptrdiff_t block_index = -1;
 };
 
 struct PendingBlock {
@@ -202,17 +207,17 @@ class HtmlReader {
     return base_ + static_cast<std::size_t>(in->consumed) + static_cast<std::size_t>(in->cur - in->base);
   }
 
-  // Line numbers are asked for in increasing offsets, mostly: count from the last answer.
+  // Line numbers are asked for out of order (an unclosed element's warning names the line
+  // of its start tag): the offsets of the line breaks, found once, answer each in log time.
   std::int64_t line_of(std::size_t offset) const {
-    offset = std::min(offset, bytes_.size());
-    if (offset < line_offset_) {
-      line_offset_ = 0;
-      line_ = 1;
+    if (!lines_indexed_) {
+      for (std::size_t i = bytes_.find('\n'); i != std::string_view::npos; i = bytes_.find('\n', i + 1))
+        line_breaks_.push_back(i);
+      lines_indexed_ = true;
     }
-    line_ += std::count(bytes_.begin() + static_cast<std::ptrdiff_t>(line_offset_),
-                        bytes_.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
-    line_offset_ = offset;
-    return line_;
+    offset = std::min(offset, bytes_.size());
+    auto before = std::lower_bound(line_breaks_.begin(), line_breaks_.end(), offset);
+    return 1 + static_cast<std::int64_t>(before - line_breaks_.begin());
   }
 
   Error::Location where(std::size_t offset) const {
@@ -225,16 +230,44 @@ class HtmlReader {
 
   // The last occurrence of `prefix` (ASCII, any case) in [from, to) followed by a
   // character that cannot continue a tag name.
-  std::size_t find_tag(std::string_view prefix, std::size_t from, std::size_t to) const {
+  //
+  // End tags the parser implies have no bytes, and each such event would search all the
+  // input it has read ahead (thousands of unclosed elements ended at once, each searching
+  // the same stray tags): what a search has found absent is remembered per prefix, and
+  // `from` never decreases, so each byte is searched once per prefix.
+  std::size_t find_tag(const std::string& prefix, std::size_t from, std::size_t to) const {
     to = std::min(to, bytes_.size());
     if (to < from + prefix.size()) return std::string::npos;
-    for (std::size_t i = to - prefix.size() + 1; i-- > from;) {
+    // Places i in [from, stop) are known not to start the tag.
+    std::size_t stop = from;
+    auto known = absent_.find(prefix);
+    if (known != absent_.end() && known->second.first <= from)
+      stop = std::max(from, std::min(known->second.second, to) + 1 - prefix.size());
+    std::size_t found = std::string::npos;
+    for (std::size_t i = to - prefix.size() + 1; i-- > stop;) {
       if (bytes_[i] != '<' || !equals_ignoring_case(bytes_.substr(i, prefix.size()), prefix)) continue;
       std::size_t after = i + prefix.size();
       if (after < bytes_.size() && is_name_char(bytes_[after])) continue;
-      return i;
+      found = i;
+      break;
     }
-    return std::string::npos;
+    // Now known: no place in [from, to - size] before `found`, none after it up to there.
+    std::size_t covered = known != absent_.end() && known->second.first <= from ? std::max(known->second.second, to) : to;
+    if (found == std::string::npos)
+      absent_[prefix] = {from, covered};
+    else
+      absent_[prefix] = {found + 1, covered};
+    return found;
+  }
+
+  // The first '>' at or after `from`, remembered: a page of tags that never close would
+  // otherwise search to its end once per tag.
+  std::size_t next_tag_end(std::size_t from) const {
+    if (!(gt_from_ <= from && (gt_at_ == std::string_view::npos || from <= gt_at_))) {
+      gt_from_ = from;
+      gt_at_ = bytes_.find('>', from);
+    }
+    return gt_at_;
   }
 
   // --- SAX callbacks -----------------------------------------------------------------
@@ -254,6 +287,26 @@ class HtmlReader {
 
   void problem(xmlErrorPtr error) {
     if (!error || error->code == XML_HTML_UNKNOWN_TAG) return;  // HTML5 elements libxml2 does not know
+    if (error->code == XML_ERR_TAG_NAME_MISMATCH) {
+      // For an end tag that closes nothing, libxml2 compares its name with every open
+      // element: with thousands open, a page of such tags takes time of their number times
+      // the depth. Past a budget (about half a second) the page is refused.
+      stray_end_work_ += stack_.size() + 1;
+      if (stray_end_work_ > kMaxStrayEndWork && !failure_) {
+        Error::Location loc;
+        loc.file = source_;
+        loc.line = error->line;
+        loc.column = error->int2;
+        failure_.emplace(Error::Kind::kInput,
+                         trf("too many end tags close no open element at a nesting depth of {1}: the page "
+                             "cannot be read in reasonable time",
+                             std::to_string(stack_.size())),
+                         loc);
+        xmlStopParser(ctxt_);
+        return;
+      }
+    }
+    if (!room_for_warning()) return;
     std::string message = error->message ? error->message : "";
     while (!message.empty() && is_ascii_space(message.back())) message.pop_back();
     Error::Location loc;
@@ -261,6 +314,14 @@ class HtmlReader {
     loc.line = error->line;
     loc.column = error->int2;
     doc_.warnings.push_back(Error::Describe(trf("HTML problem, read as a browser would: {1}", message), loc));
+  }
+
+  // A broken page can have a problem every few bytes: the first ones are kept, the rest
+  // counted, so that the warnings stay small beside the page.
+  bool room_for_warning() {
+    if (doc_.warnings.size() < kMaxWarnings) return true;
+    ++warnings_left_out_;
+    return false;
   }
 
   // A charset the page declares; parse_html converts the page when it is not UTF-8.
@@ -311,7 +372,7 @@ class HtmlReader {
     if (tag_begin == std::string::npos) {  // implied by the parser: no bytes
       tag_begin = tag_end = pos_;
     } else {
-      std::size_t close = bytes_.find('>', std::max(current, tag_begin));
+      std::size_t close = next_tag_end(std::max(current, tag_begin));
       tag_end = close == std::string::npos ? std::max(current, tag_begin) : close + 1;
       pos_ = tag_end;
     }
@@ -332,6 +393,18 @@ class HtmlReader {
       return nullptr;
     };
 
+    // Every open element costs memory here and in libxml2, and some of libxml2's work
+    // grows with the depth: a limit far beyond any real page keeps both bounded.
+    if (stack_.size() >= kMaxDepth) {
+      if (!failure_) {
+        failure_.emplace(Error::Kind::kInput,
+                         trf("elements are nested more than {1} levels deep", std::to_string(kMaxDepth)),
+                         where(tag_begin));
+        xmlStopParser(ctxt_);
+      }
+      return;
+    }
+
     OpenElement element;
     element.name = name;
     element.started_real = real;
@@ -339,7 +412,7 @@ class HtmlReader {
     if (untranslatable()) {
       element.untranslatable = true;
       element.cls = ElementClass::kSkip;
-      stack_.push_back(element);
+      push(std::move(element));
       return;
     }
 
@@ -407,7 +480,7 @@ class HtmlReader {
         emit_tag(tag, tag_begin, tag_end);
         break;
     }
-    stack_.push_back(element);
+    push(std::move(element));
   }
 
   void end_element(const char* name_chars) {
@@ -417,7 +490,7 @@ class HtmlReader {
     std::size_t tag_begin = find_tag("</" + name, pos_, current);
     std::size_t tag_end = pos_;
     if (tag_begin != std::string::npos) {
-      std::size_t close = bytes_.find('>', tag_begin);
+      std::size_t close = next_tag_end(tag_begin);
       if (close != std::string::npos && close < current) tag_end = close + 1;
       else tag_begin = std::string::npos;
     }
@@ -431,7 +504,7 @@ class HtmlReader {
     if (index == 0) return;
     OpenElement element = stack_[index - 1];
     stack_.resize(index - 1);
-    if (implied && element.started_real && !end_tag_optional(name)) {
+    if (implied && element.started_real && !end_tag_optional(name) && room_for_warning()) {
       Error::Location loc;
       loc.file = source_;
       loc.line = line_of(element.begin);
@@ -512,13 +585,22 @@ class HtmlReader {
   BlockKind kind_for(const std::string& name) const {
     BlockKind kind = BlockKind::kText;
     if (auto it = block_elements().find(name); it != block_elements().end()) kind = it->second;
-    if (kind == BlockKind::kParagraph || kind == BlockKind::kListItem || kind == BlockKind::kText) {
-      for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-        if (it->name == "footer") return BlockKind::kFooter;
-        if (it->name == "nav") return BlockKind::kNavigation;
-      }
+    if ((kind == BlockKind::kParagraph || kind == BlockKind::kListItem || kind == BlockKind::kText) &&
+        !stack_.empty()) {
+      if (stack_.back().section == OpenElement::Section::kFooter) return BlockKind::kFooter;
+      if (stack_.back().section == OpenElement::Section::kNav) return BlockKind::kNavigation;
     }
     return kind;
+  }
+
+  void push(OpenElement element) {
+    const OpenElement* parent = stack_.empty() ? nullptr : &stack_.back();
+    if (element.name == "footer") element.section = OpenElement::Section::kFooter;
+    else if (element.name == "nav") element.section = OpenElement::Section::kNav;
+    else if (parent) element.section = parent->section;
+    if (element.cls == ElementClass::kBlock) element.block_index = static_cast<std::ptrdiff_t>(stack_.size());
+    else if (parent) element.block_index = parent->block_index;
+    stack_.push_back(std::move(element));
   }
 
   void begin_block(BlockKind kind, const std::string& element) {
@@ -535,12 +617,9 @@ class HtmlReader {
   void begin_anonymous_block() {
     std::string element = stack_.empty() ? "body" : stack_.back().name;
     BlockKind kind = kind_for("");
-    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-      if (it->cls == ElementClass::kBlock) {
-        element = it->name;
-        kind = kind_for(it->name);
-        break;
-      }
+    if (!stack_.empty() && stack_.back().block_index >= 0) {
+      element = stack_[static_cast<std::size_t>(stack_.back().block_index)].name;
+      kind = kind_for(element);
     }
     begin_block(kind, element);
   }
@@ -730,6 +809,12 @@ class HtmlReader {
 
   // Blocks in document order, with their ids; skeleton and tags point at the new order.
   void finish() {
+    if (warnings_left_out_ > 0) {
+      Error::Location loc;
+      loc.file = source_;
+      doc_.warnings.push_back(Error::Describe(
+          trf("{1} more problems in the HTML are not shown", std::to_string(warnings_left_out_)), loc));
+    }
     literal_until(bytes_.size());
     std::vector<std::size_t> order(pending_.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -760,6 +845,10 @@ class HtmlReader {
     doc_.skeleton = std::move(merged);
   }
 
+  static constexpr std::size_t kMaxDepth = 100000;
+  static constexpr std::size_t kMaxStrayEndWork = 200'000'000;  // names compared by libxml2
+  static constexpr std::size_t kMaxWarnings = 100;
+
   std::string_view bytes_;
   std::string source_;
   Document doc_;
@@ -767,8 +856,10 @@ class HtmlReader {
   std::size_t base_ = 0;          // bytes before what libxml2 sees (a byte-order mark)
   std::size_t pos_ = 0;           // input consumed by the events so far
   std::size_t literal_from_ = 0;  // start of the skeleton bytes not yet emitted
-  mutable std::size_t line_offset_ = 0;
-  mutable std::int64_t line_ = 1;
+  mutable std::map<std::string, std::pair<std::size_t, std::size_t>, std::less<>> absent_;  // find_tag
+  mutable std::size_t gt_from_ = std::string::npos, gt_at_ = std::string::npos;             // next_tag_end
+  mutable std::vector<std::size_t> line_breaks_;
+  mutable bool lines_indexed_ = false;
   std::vector<OpenElement> stack_;
   std::vector<PendingBlock> pending_;
 
@@ -779,6 +870,8 @@ class HtmlReader {
   std::string block_element_;
   std::vector<Item> items_;
   std::optional<Error> failure_;
+  std::size_t stray_end_work_ = 0;
+  std::size_t warnings_left_out_ = 0;
 };
 
 // The charset the page declares, as libxml2 finds it (meta charset or http-equiv).
