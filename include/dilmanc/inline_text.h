@@ -8,8 +8,11 @@
 // Real text never contains these three characters: readers reject or drop them.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace dilmanc {
@@ -59,6 +62,24 @@ std::string display_text(const InlineText& t);
 // Appends a run of text or one code.
 void append_text(InlineText& t, std::string_view text);
 void append_code(InlineText& t, InlineCode code);
+
+// Finds a text's codes by kind and id in constant time: matching a translation's codes to
+// the source's one by one would take time quadratic in their number (a segment may hold
+// 100,000 codes). Refers to the codes it was built from; build it again after they change.
+class CodeIndex {
+ public:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  explicit CodeIndex(const std::vector<InlineCode>& codes);
+  // The index of the first code with this kind and id, or npos.
+  std::size_t find(InlineCode::Kind kind, int id) const;
+  std::size_t find(const InlineCode& code) const { return find(code.kind, code.id); }
+
+ private:
+  static std::uint64_t key(InlineCode::Kind kind, int id) {
+    return (static_cast<std::uint64_t>(kind) << 32) | static_cast<std::uint32_t>(id);
+  }
+  std::unordered_map<std::uint64_t, std::size_t> index_;
+};
 
 // Checks that `t` is consistent: one code per marker, pairs balanced and ordered (an
 // opening before its closing, properly nested), isolated codes unpaired. Returns an

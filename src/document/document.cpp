@@ -72,16 +72,16 @@ InlineText checked_translation(const InlineText& source, InlineText target, cons
 
   std::vector<int> used(source.codes.size(), 0);
   InlineText out;
-  out.text = target.text;
+  out.text = std::move(target.text);
+  out.codes.reserve(target.codes.size());
+  const CodeIndex index(source.codes);
   for (const InlineCode& t : target.codes) {
-    auto it = std::find_if(source.codes.begin(), source.codes.end(),
-                           [&](const InlineCode& s) { return s.kind == t.kind && s.id == t.id; });
-    if (it == source.codes.end())
+    const std::size_t k = index.find(t);
+    if (k == CodeIndex::npos)
       ThrowInput(trf("segment {1}: the translation has code {2}, which the source does not have", unit,
                      code_token(t)));
-    std::size_t k = static_cast<std::size_t>(it - source.codes.begin());
-    if (used[k]++) ThrowInput(trf("segment {1}: the translation repeats code {2}", unit, code_token(*it)));
-    out.codes.push_back(*it);
+    if (used[k]++) ThrowInput(trf("segment {1}: the translation repeats code {2}", unit, code_token(source.codes[k])));
+    out.codes.push_back(source.codes[k]);
   }
   for (std::size_t k = 0; k < source.codes.size(); ++k)
     if (!used[k]) ThrowInput(trf("segment {1}: the translation lacks code {2}", unit, code_token(source.codes[k])));
@@ -182,11 +182,11 @@ InlineText block_output(const Block& block) {
     // The target holds the segment's codes in a new order: map each back by kind and id.
     InlineText mapped;
     mapped.text = s.target->text;
-    for (const InlineCode& c : s.target->codes) {
-      for (std::size_t k = 0; k < s.source.codes.size(); ++k)
-        if (s.source.codes[k].kind == c.kind && s.source.codes[k].id == c.id)
-          mapped.codes.push_back(block.source.codes[s.block_codes[k]]);
-    }
+    mapped.codes.reserve(s.target->codes.size());
+    const CodeIndex index(s.source.codes);
+    for (const InlineCode& c : s.target->codes)
+      if (std::size_t k = index.find(c); k != CodeIndex::npos && k < s.block_codes.size())
+        mapped.codes.push_back(block.source.codes[s.block_codes[k]]);
     append(mapped, nullptr, block);
   }
   append(block.gaps.back(), nullptr, block);

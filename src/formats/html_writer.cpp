@@ -99,12 +99,13 @@ class HtmlWriter {
       return;
     }
     InlineText text = block_output(b);
+    const CodeIndex index(b.source.codes);
     std::size_t k = 0;
     InlineCode::Kind kind;
     for (std::size_t i = 0; i < text.text.size();) {
       if (marker_at(text.text, i, &kind)) {
         const InlineCode& code = text.codes[k++];
-        out += code_markup(b, code);
+        out += code_markup(b, index, code);
         i += kMarkerBytes;
         continue;
       }
@@ -115,14 +116,12 @@ class HtmlWriter {
     }
   }
 
-  std::string code_markup(const Block& b, const InlineCode& code) const {
-    for (std::size_t k = 0; k < b.source.codes.size(); ++k) {
-      const InlineCode& s = b.source.codes[k];
-      if (s.kind != code.kind || s.id != code.id) continue;
-      if (k < b.code_tags.size() && b.code_tags[k] >= 0) return tag(static_cast<std::size_t>(b.code_tags[k]));
-      return s.original;
-    }
-    return code.original;
+  // `index`: of b.source.codes.
+  std::string code_markup(const Block& b, const CodeIndex& index, const InlineCode& code) const {
+    const std::size_t k = index.find(code);
+    if (k == CodeIndex::npos) return code.original;
+    if (k < b.code_tags.size() && b.code_tags[k] >= 0) return tag(static_cast<std::size_t>(b.code_tags[k]));
+    return b.source.codes[k].original;
   }
 
   const Document& doc_;

@@ -1,6 +1,6 @@
 #include "dilmanc/inline_text.h"
 
-#include <map>
+#include <unordered_map>
 #include <vector>
 
 namespace dilmanc {
@@ -68,6 +68,16 @@ void append_code(InlineText& t, InlineCode code) {
   t.codes.push_back(std::move(code));
 }
 
+CodeIndex::CodeIndex(const std::vector<InlineCode>& codes) {
+  index_.reserve(codes.size());
+  for (std::size_t k = 0; k < codes.size(); ++k) index_.emplace(key(codes[k].kind, codes[k].id), k);
+}
+
+std::size_t CodeIndex::find(InlineCode::Kind kind, int id) const {
+  auto it = index_.find(key(kind, id));
+  return it == index_.end() ? npos : it->second;
+}
+
 std::string check_codes(const InlineText& t) {
   std::size_t markers = 0;
   std::vector<const InlineCode*> order;
@@ -85,7 +95,7 @@ std::string check_codes(const InlineText& t) {
   }
   if (markers != t.codes.size()) return "fewer code markers than codes";
   std::vector<int> open;
-  std::map<int, int> seen_opening, seen_closing, seen_placeholder;
+  std::unordered_map<int, int> seen_opening, seen_closing, seen_placeholder;
   for (const InlineCode* c : order) {
     if (c->kind == InlineCode::Kind::kPlaceholder) {
       if (seen_placeholder[c->id]++) return "code " + std::to_string(c->id) + " appears twice";
