@@ -73,8 +73,8 @@ struct CompiledRule {
   // or bracket scan up to hundreds of characters at every stop; when no such character
   // follows the position, the rule cannot match there.
   std::unique_ptr<icu::UnicodeSet> after_last_char;
-  // Where the last search for after_last_char started and the first hit from there (the
-  // text's length: none). Reset for each paragraph.
+  // What is known of where after_last_char occurs: none in [scanned_from, next_hit), one
+  // at next_hit (the text's length: none up to the end). Reset for each paragraph.
   int32_t scanned_from = INT32_MAX;
   int32_t next_hit = 0;
 
@@ -91,17 +91,29 @@ struct CompiledRule {
     required.push_back(std::move(chars));
   }
 
+  // The first character of after_last_char in [from, to), else `to`.
+  int32_t find_after_last_char(int32_t from, int32_t to, const icu::UnicodeString& text) const {
+    while (from < to) {
+      UChar32 c = text.char32At(from);
+      if (after_last_char->contains(c)) return from;
+      from += U16_LENGTH(c);
+    }
+    return to;
+  }
+
+  // Positions are asked for mostly in increasing order, within one pass and then again in
+  // the next, and a little backwards inside a run of spaces: extending what is known,
+  // forwards or backwards, searches each character about once per pass however long the
+  // paragraph and however far the next closing character.
   bool after_can_end_from(int32_t position, const icu::UnicodeString& text) {
     const int32_t n = text.length();
-    if (!(scanned_from <= position && (next_hit >= position || next_hit == n))) {
-      int32_t i = position;
-      while (i < n) {
-        UChar32 c = text.char32At(i);
-        if (after_last_char->contains(c)) break;
-        i += U16_LENGTH(c);
-      }
+    if (scanned_from != INT32_MAX && position < scanned_from) {
+      const int32_t hit = find_after_last_char(position, scanned_from, text);
+      if (hit < scanned_from) next_hit = hit;
       scanned_from = position;
-      next_hit = std::min(i, n);
+    } else if (scanned_from == INT32_MAX || (next_hit < n && position > next_hit)) {
+      scanned_from = position;
+      next_hit = find_after_last_char(position, n, text);
     }
     return next_hit < n;
   }
@@ -131,9 +143,8 @@ struct Segmenter::Impl {
   std::unique_ptr<icu::BreakIterator> sentences;
   std::vector<CompiledRule> rules;
   std::vector<std::size_t> break_rules;  // indexes into rules
-  // Work state of split(): one paragraph in UTF-16 and its UTF-8 offsets.
+  // Work state of split(): one paragraph in UTF-16.
   icu::UnicodeString text;
-  std::vector<std::size_t> byte_offset;
   std::vector<std::uint64_t> present = std::vector<std::uint64_t>(65536 / 64);  // code units in `text`
 
   Impl(std::string_view language, SegmenterOptions opts, const std::vector<SrxRule>& srx_rules,
@@ -300,11 +311,11 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
   if (paragraph.size() > static_cast<std::size_t>(INT32_MAX / 2))
     ThrowInput(tr("the paragraph is too long to segment (over 1 GB)"));
 
-  // UTF-16 copy for ICU, remembering where each code unit came from.
+  // UTF-16 copy for ICU. Where each code unit came from is found again by walking the
+  // UTF-8 text alongside, as spans come in order: a table of offsets would take four times
+  // the paragraph's size in memory.
   icu::UnicodeString& work = m.text;
   work.remove();
-  m.byte_offset.clear();
-  m.byte_offset.reserve(paragraph.size() + 1);
   const auto* s = reinterpret_cast<const uint8_t*>(paragraph.data());
   const int32_t length = static_cast<int32_t>(paragraph.size());
   // Written straight into the string's buffer: appending code point by code point costs
@@ -314,7 +325,6 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
   if (!units) throw std::bad_alloc();
   int32_t count = 0;
   for (int32_t i = 0; i < length;) {
-    int32_t start = i;
     UChar32 c;
     U8_NEXT(s, i, length, c);
     if (c < 0) c = 0xFFFD;
@@ -322,11 +332,8 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
     // sentence there, so it sees a space (same length, offsets unchanged).
     if (!m.options.line_breaks_end_sentences && c < 0x10000 && is_line_break(static_cast<UChar>(c))) c = u' ';
     U16_APPEND_UNSAFE(units, count, c);
-    m.byte_offset.push_back(static_cast<std::size_t>(start));
-    if (c >= 0x10000) m.byte_offset.push_back(static_cast<std::size_t>(start));
   }
   work.releaseBuffer(count);
-  m.byte_offset.push_back(paragraph.size());
   m.load();
   const icu::UnicodeString& t = m.text;
   const int32_t n = t.length();
@@ -419,10 +426,28 @@ std::vector<SentenceSpan> Segmenter::split(std::string_view paragraph) const {
     if (cut) breaks.emplace_back(merged.end, merged.next);
   }
 
+  // The UTF-8 offset of the code point holding UTF-16 unit `unit`, for units in
+  // increasing order; decoded as above, so an invalid sequence is one unit.
+  int32_t unit_at = 0, byte_at = 0;  // a code point's first unit and first byte
+  auto byte_offset = [&](int32_t unit) -> std::size_t {
+    if (unit >= n) return paragraph.size();
+    for (;;) {
+      int32_t i = byte_at;
+      UChar32 c;
+      U8_NEXT(s, i, length, c);
+      const int32_t width = c >= 0x10000 ? 2 : 1;
+      if (unit_at + width > unit) return static_cast<std::size_t>(byte_at);
+      unit_at += width;
+      byte_at = i;
+    }
+  };
   int32_t start = run_end(0);
   auto emit = [&](int32_t end) {
     end = run_start(end);
-    if (end > start) spans.push_back({m.byte_offset[start], m.byte_offset[end]});
+    if (end > start) {
+      const std::size_t begin_byte = byte_offset(start);
+      spans.push_back({begin_byte, byte_offset(end)});
+    }
   };
   for (auto [end, next] : breaks) {
     if (end < start) continue;
