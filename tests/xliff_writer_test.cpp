@@ -41,12 +41,12 @@ XliffDocument sample() {
   f.target_language = "ru";
   f.tool_name = "dilmanc";
   f.tool_version = "0.1.0";
-  f.notes.push_back({"Press release of 1 May", "dilmanc"});
+  f.notes.push_back({"Press release of 1 May", "dilmanc", ""});
 
   XliffUnit title;
   title.id = "b1";
   title.kind = "title";
-  title.notes.push_back({"title", "dilmanc"});
+  title.notes.push_back({"title", "dilmanc", ""});
   XliffSegment t;
   t.id = "b1.1";
   t.source = plain("Leaders meet in Baku");

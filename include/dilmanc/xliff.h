@@ -10,6 +10,7 @@
 // written and read from different threads at the same time.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -64,24 +65,30 @@ struct XliffMatch {
 struct XliffNote {
   std::string text;
   std::string from;  // 1.2 from=, 2.x category=; may be empty
+  std::string lang;  // xml:lang; may be empty
 };
 
 // One segment of a unit (a sentence), or the text between segments (`ignorable`: spaces
 // between sentences; never translated, kept so that the unit's full text is known).
 struct XliffSegment {
   // Writing: unique in the file, required for segments. Read: the mrk mid or segment id
-  // as found (unique in its unit only, in other tools' files), or the unit's id for a 1.2
-  // trans-unit without seg-source.
+  // as found (unique in its unit only, in other tools' files), the unit's id for a 1.2
+  // trans-unit without seg-source, or the segment's number in its unit ("1", "2"...) for
+  // a 2.x segment without id.
   std::string id;
   bool ignorable = false;
   InlineText source;
-  bool has_target = false;           // false: no <target> element at all
+  // false: no <target> element at all. An ignorable part without target stands for itself
+  // in the target; read from 1.2, it has one where the text between the target's mrk is
+  // not the seg-source's.
+  bool has_target = false;
   InlineText target;
   XliffState state = XliffState::kUnspecified;
   std::string state_qualifier;       // 1.2 state-qualifier ("exact-match", "leveraged-tm"...)
   bool approved = false;
   std::vector<XliffMatch> matches;   // best first
   std::string repetition_of;         // id of the earlier segment with the same source; "" if none
+  std::int64_t line = 0;             // read: where the segment (1.2: its trans-unit) starts
 };
 
 // One translatable block of the original (a title, a paragraph, an alt text...).
@@ -91,6 +98,9 @@ struct XliffUnit {
   bool translate = true;             // false: translate="no"
   std::vector<XliffNote> notes;
   std::vector<XliffSegment> segments;  // in order; ignorable parts between segments
+  // Read from 1.2: the xml:lang of <source> and <target> where given ("": the file's).
+  std::string source_language, target_language;
+  std::int64_t line = 0;               // read: where the unit starts in the file
 };
 
 struct XliffFile {
@@ -138,7 +148,8 @@ void write_xliff(const std::filesystem::path& path, const XliffDocument& doc,
 // to data or a start code that does not exist. Other tools' namespaces are skipped.
 XliffDocument parse_xliff(std::string_view data, const std::string& name);
 
-// parse_xliff() on a file's contents. Throws Error(kIo) when it cannot be read.
-XliffDocument read_xliff(const std::filesystem::path& path);
+// parse_xliff() on a file's contents; errors name the file as `name` (default: the path).
+// Throws Error(kIo) when it cannot be read.
+XliffDocument read_xliff(const std::filesystem::path& path, const std::string& name = "");
 
 }  // namespace dilmanc

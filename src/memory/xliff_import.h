@@ -12,8 +12,11 @@ namespace dilmanc::memory {
 // Calls `yield` for every trans-unit (1.2) or segment (2.x): a unit made of the source and
 // target when it is finished (1.2: approved="yes" or a target state translated, final or
 // signed-off; 2.x: state translated or final), else an entry marked skipped with its
-// reason. Inline codes map to InlineText (g/x/bx/ex/ph/bpt/ept/it and pc/ph/sc/ec, with the
-// native code from originalData). Same reader settings and errors as TmxReader.
+// reason. Units under translate="no" (their own or a group's) are skipped. The file is read
+// by dilmanc::read_xliff (src/xliff), the reader merge uses: inline codes, languages and
+// refusals as docs/xliff-mapping.md says; the whole file is parsed before the first unit is
+// yielded. Throws Error(kIo) when the file cannot be read and Error(kInput) naming
+// `display_name` when parse_xliff refuses it.
 void read_xliff(const std::string& path, const std::string& display_name,
                 const std::function<void(TmxEntry&)>& yield,
                 const std::function<void(std::int64_t bytes)>& progress);

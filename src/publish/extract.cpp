@@ -116,7 +116,7 @@ XliffDocument xliff_for_document(const Document& document, const DocumentLeverag
     XliffUnit unit;
     unit.id = block.id;
     unit.kind = block_kind_name(block.kind);
-    unit.notes.push_back({block_note(block), "dilmanc"});
+    unit.notes.push_back({block_note(block), "dilmanc", ""});
     for (std::size_t k = 0; k < block.segments.size(); ++k) {
       if (k < block.gaps.size()) add_gap(unit, block.gaps[k]);
       const Segment& segment = block.segments[k];

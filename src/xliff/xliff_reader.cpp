@@ -185,9 +185,12 @@ class Reader {
 
   static std::vector<XliffNote> notes_of(const std::vector<const xmlNode*>& nodes, const char* from_attr) {
     std::vector<XliffNote> notes;
-    for (const xmlNode* n : nodes) notes.push_back({xml::text_content(n), xml::attr(n, from_attr)});
+    for (const xmlNode* n : nodes)
+      notes.push_back({xml::text_content(n), xml::attr(n, from_attr), xml::attr(n, "lang", kNsXml)});
     return notes;
   }
+
+  static std::int64_t line_of(const xmlNode* node) { return static_cast<std::int64_t>(xmlGetLineNo(node)); }
 
   static std::string name_from(const std::string& ctype, const std::string& original) {
     std::string name = xliff_detail::markup_name(original);
@@ -339,6 +342,9 @@ class Reader {
     }
     if (!source) fail(tu, trf("unit '{1}' has no <source>", unit.id));
     unit.notes = notes_of(notes, "from");
+    unit.line = line_of(tu);
+    unit.source_language = xml::attr(source, "lang", kNsXml);
+    if (target) unit.target_language = xml::attr(target, "lang", kNsXml);
 
     CodeIds ids;
     bool segmented = false;
@@ -349,6 +355,9 @@ class Reader {
       if (src.has_segments()) {
         std::vector<Piece> src_pieces = src.finish();
         std::map<std::string, InlineText> targets;
+        // The target's text between its mrk, keyed by the id of the mrk before it ("" for
+        // the text before the first), to pair with the seg-source's.
+        std::map<std::string, InlineText> between;
         bool targets_fit = true;
         if (target) {
           Pieces tgt;
@@ -357,10 +366,14 @@ class Reader {
           std::set<std::string> src_ids, tgt_ids;
           for (const Piece& p : src_pieces)
             if (p.segment) src_ids.insert(p.id);
+          std::string previous;
           for (Piece& p : tgt.finish())
             if (p.segment) {
               tgt_ids.insert(p.id);
+              previous = p.id;
               targets[p.id] = std::move(p.text);
+            } else {
+              between[previous] = std::move(p.text);
             }
           // A target the translator's tool segmented otherwise is read as one segment.
           targets_fit = std::includes(src_ids.begin(), src_ids.end(), tgt_ids.begin(), tgt_ids.end()) &&
@@ -368,16 +381,30 @@ class Reader {
         }
         if (targets_fit) {
           segmented = true;
+          std::string previous;
           for (Piece& p : src_pieces) {
             XliffSegment s;
             s.ignorable = !p.segment;
             s.id = p.id;
             s.source = std::move(p.text);
-            auto it = targets.find(s.id);
-            // An empty mrk in the target is a sentence not yet translated.
-            if (p.segment && it != targets.end() && !it->second.text.empty()) {
-              s.has_target = true;
-              s.target = it->second;
+            s.line = unit.line;
+            if (p.segment) {
+              previous = p.id;
+              auto it = targets.find(s.id);
+              // An empty mrk in the target is a sentence not yet translated.
+              if (it != targets.end() && !it->second.text.empty()) {
+                s.has_target = true;
+                s.target = it->second;
+              }
+            } else if (target) {
+              // The translator's text between sentences where it is not the source's (none
+              // where their language needs none).
+              auto gap = between.find(previous);
+              InlineText text = gap == between.end() ? InlineText{} : gap->second;
+              if (text.text != s.source.text || text.codes != s.source.codes) {
+                s.has_target = true;
+                s.target = std::move(text);
+              }
             }
             unit.segments.push_back(std::move(s));
           }
@@ -387,6 +414,7 @@ class Reader {
     if (!segmented) {
       XliffSegment s;
       s.id = unit.id;
+      s.line = unit.line;
       s.source = whole12(source, ids);
       if (target) {
         s.has_target = true;
@@ -628,21 +656,24 @@ class Reader {
     unit.kind = xml::attr(u, "type");
     if (auto colon = unit.kind.find(':'); colon != std::string::npos) unit.kind.erase(0, colon + 1);
     unit.notes = notes2(u);
+    unit.line = line_of(u);
     const std::map<std::string, std::string> data = original_data(u);
 
     CodeIds ids;
     Side source_side, target_side;
     std::set<std::string> part_ids;
-    int index = 0;
+    std::vector<std::pair<std::size_t, int>> unnamed;  // segments without id: index, number
+    int number = 0;
     for (const xmlNode* n = u->children; n; n = n->next) {
       const bool ignorable = el(n, "ignorable");
       if (!ignorable && !el(n, "segment")) continue;
-      ++index;
       XliffSegment s;
       s.ignorable = ignorable;
+      s.line = line_of(n);
+      if (!ignorable) ++number;
       if (xml::has_attr(n, "id")) s.id = id2(n);
       if (!s.id.empty() && !part_ids.insert(s.id).second) fail(n, trf("segment id '{1}' is used twice", s.id));
-      if (s.id.empty() && !ignorable) s.id = unit.id + "." + std::to_string(index);
+      if (s.id.empty() && !ignorable) unnamed.emplace_back(unit.segments.size(), number);
       const xmlNode *source = nullptr, *target = nullptr;
       for (const xmlNode* c = n->children; c; c = c->next) {
         if (el(c, "source") && source) fail(c, trf("unit '{1}' has a segment with two <source>", unit.id));
@@ -672,6 +703,14 @@ class Reader {
         s.approved = s.state == XliffState::kFinal;
       }
       unit.segments.push_back(std::move(s));
+    }
+    // A segment without id is named by its number in the unit, unless another segment
+    // has that id; merge and import need a name for each.
+    for (const auto& [k, n] : unnamed) {
+      std::string id = std::to_string(n);
+      while (part_ids.count(id)) id = unit.id + "." + id;
+      part_ids.insert(id);
+      unit.segments[k].id = id;
     }
     if (unit.segments.empty()) fail(u, trf("unit '{1}' has no segment", unit.id));
     if (std::all_of(unit.segments.begin(), unit.segments.end(), [](const XliffSegment& s) { return s.ignorable; }))
@@ -732,9 +771,9 @@ XliffDocument parse_xliff(std::string_view data, const std::string& name) {
   return Reader(name).read(doc.get());
 }
 
-XliffDocument read_xliff(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::FILE* f = std::fopen(name.c_str(), "rb");
+XliffDocument read_xliff(const std::filesystem::path& path, const std::string& display_name) {
+  const std::string name = display_name.empty() ? path.string() : display_name;
+  std::FILE* f = std::fopen(path.string().c_str(), "rb");
   if (f == nullptr) ThrowIo(tr("cannot open the file for reading"), {name});
   std::string data;
   char buffer[65536];

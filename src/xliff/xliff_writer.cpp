@@ -147,6 +147,7 @@ void write_notes12(xml::Writer& w, const std::vector<XliffNote>& notes) {
   for (const XliffNote& n : notes) {
     w.start("note");
     if (!n.from.empty()) w.attr("from", n.from);
+    if (!n.lang.empty()) w.attr("xml:lang", n.lang);
     w.text(n.text);
     w.end();
   }
