@@ -111,7 +111,7 @@ double percentile(std::vector<double> v, double p) {
 
 void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::vector<Query>& queries) {
   std::vector<double> ms, cpu;
-  std::size_t candidates = 0, found = 0, top = 0, any = 0;
+  std::size_t candidates = 0, verified = 0, postings = 0, found = 0, top = 0, any = 0;
   for (const auto& q : queries) {
     const auto start = Clock::now();
     const double cpu_start = cpu_ms();
@@ -119,6 +119,8 @@ void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::v
     cpu.push_back(cpu_ms() - cpu_start);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     candidates += matcher.last_stats().scored;
+    verified += matcher.last_stats().candidates;
+    postings += matcher.last_stats().postings_read;
     if (!matches.empty()) ++any;
     if (!q.expected_en.empty()) {
       for (const auto& m : matches)
@@ -130,9 +132,11 @@ void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::v
     }
   }
   std::printf("    %-9s %5zu queries  wall median %7.3f ms p99 %7.3f ms  cpu median %7.3f ms p99 %7.3f ms max %7.3f ms"
-              "  avg scored %6.1f  with matches %5.1f%%",
+              "  avg postings %8.0f distances %7.1f scored %6.1f  with matches %5.1f%%",
               label, queries.size(), percentile(ms, 0.5), percentile(ms, 0.99), percentile(cpu, 0.5),
               percentile(cpu, 0.99), percentile(cpu, 1.0),
+              static_cast<double>(postings) / static_cast<double>(queries.size()),
+              static_cast<double>(verified) / static_cast<double>(queries.size()),
               static_cast<double>(candidates) / static_cast<double>(queries.size()),
               100.0 * static_cast<double>(any) / static_cast<double>(queries.size()));
   if (!queries.empty() && !queries[0].expected_en.empty())

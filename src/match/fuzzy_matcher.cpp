@@ -106,6 +106,14 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
   if (primary_language(from).empty() || primary_language(to).empty()) ThrowUsage(tr("a language is missing"));
   Impl& x = *impl_;
   x.stats = {};
+  // One snapshot and one lock for every read of this lookup.
+  struct Reading {
+    memory::FuzzyIndex& index;
+    explicit Reading(memory::FuzzyIndex& i) : index(i) { index.begin_read(); }
+    ~Reading() { index.end_read(); }
+    Reading(const Reading&) = delete;
+    Reading& operator=(const Reading&) = delete;
+  } reading(x.index);
   const MatchText query = prepare_for_matching(query_text, from);
   const std::string target_lang = primary_language(to);
   const bool has_context = options.context_prev.has_value() || options.context_next.has_value();
@@ -175,6 +183,9 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
       f.match.translations = static_cast<int>(distinct.size());
       f.match.unit_id = ranked[j].candidate.unit_id;
       f.match.changed_at = std::move(target.changed_at);
+      f.match.changed_by = std::move(target.changed_by);
+      f.match.origin_file = std::move(target.origin_file);
+      f.match.origin_segment = std::move(target.origin_segment);
       f.source = source.get();
       best.push(f.match.score);
       if (best.size() > options.limit) best.pop();
@@ -202,11 +213,6 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
       m.adapted = a.adapted;
     }
     if (m.score < 100) m.diff = diff_match(query, *f.source);
-    if (auto unit = x.memory.unit(m.unit_id)) {
-      m.origin_file = unit->origin_file;
-      m.origin_segment = unit->origin_segment;
-      m.changed_by = unit->changed_by;
-    }
     results.push_back(std::move(m));
   }
   return results;

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <mutex>
+#include <random>
+#include <span>
 #include <unordered_map>
 
 #include "dilmanc/error.h"
@@ -20,7 +23,7 @@ namespace dilmanc::memory {
 namespace {
 
 // Raised whenever the stored form changes; an index of another version is rebuilt.
-constexpr std::int64_t kIndexVersion = 3;
+constexpr std::int64_t kIndexVersion = 4;
 
 // New variants wait in fuzzy_variants until this many have gathered; then their postings
 // are appended to fuzzy_postings in one chunk per token. Lookups check the
@@ -269,6 +272,10 @@ void build_index(sql::Database& db) {
     db.exec(kSchema);
     set_state(db, "version", kIndexVersion);
     set_state(db, "postings_through", 0);
+    // Readers keep lists between lookups: a new generation tells them a rebuilt index's
+    // chunks are not the ones they hold.
+    std::random_device random;
+    set_state(db, "generation", (static_cast<std::int64_t>(random()) << 31 ^ random()) | 1);
   }
   Writer writer(db);
   writer.since_check = -(std::int64_t{1} << 60);  // flushed below, in slices
@@ -345,27 +352,132 @@ bool make_current(sql::Database& db) {
   return true;
 }
 
-// A read transaction: one snapshot for the whole lookup, and one lock instead of one per statement.
-class ReadSnapshot {
- public:
-  explicit ReadSnapshot(sql::Database& db) : db_(db) { db_.exec("BEGIN"); }
-  ~ReadSnapshot() { sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
- private:
-  sql::Database& db_;
-};
 
 // Lists the prefix filter does not need are still read when they are shorter than this
-// many bytes per candidate: merging them costs less than checking the candidates one by one.
+// many bytes per candidate: reading them costs less than checking the candidates one by one.
 constexpr std::size_t kBytesPerCandidate = 300;
+
+// Posting lists kept decoded between lookups, at most about this many bytes: a batch
+// (extract, query on standard input) reads the lists of frequent words again and again.
+constexpr std::size_t kCacheBytes = std::size_t{192} << 20;
 
 struct QueryToken {
   std::int32_t id = 0;
   int count = 0;  // occurrences in the query
 };
 
+// A token's postings as a lookup uses them: the variant ids of each length, in id order.
+struct PostingList {
+  std::int64_t through = -1;  // holds every chunk up to this key (postings_through when read); -1: none
+  std::size_t bytes = 0;     // stored size of those chunks: the cost of reading them again
+  std::vector<int> lengths;  // ascending
+  std::vector<std::size_t> starts;  // ids of lengths[i]: [starts[i], starts[i + 1])
+  std::vector<std::int64_t> ids;
+  std::uint64_t used = 0;    // lookup counter at the last use, for eviction
+
+  std::span<const std::int64_t> at(int length) const {
+    auto it = std::lower_bound(lengths.begin(), lengths.end(), length);
+    if (it == lengths.end() || *it != length) return {};
+    const auto i = static_cast<std::size_t>(it - lengths.begin());
+    return {ids.data() + starts[i], starts[i + 1] - starts[i]};
+  }
+  std::size_t memory() const { return 160 + ids.size() * 8 + lengths.size() * 12; }
+
+  // Adds postings in id order, all above the ids already held.
+  void append(const std::vector<Posting>& postings) {
+    if (postings.empty()) return;
+    std::unordered_map<int, std::size_t> added;
+    for (const auto& p : postings) ++added[p.length];
+    std::vector<int> all = lengths;
+    for (const auto& [length, n] : added)
+      if (!std::binary_search(lengths.begin(), lengths.end(), length)) all.push_back(length);
+    std::sort(all.begin(), all.end());
+    std::vector<std::size_t> new_starts(all.size() + 1, 0);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto old = at(all[i]).size();
+      const auto it = added.find(all[i]);
+      new_starts[i + 1] = new_starts[i] + old + (it == added.end() ? 0 : it->second);
+    }
+    std::vector<std::int64_t> new_ids(new_starts.back());
+    std::vector<std::size_t> fill(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto old = at(all[i]);
+      std::copy(old.begin(), old.end(), new_ids.begin() + static_cast<std::ptrdiff_t>(new_starts[i]));
+      fill[i] = new_starts[i] + old.size();
+    }
+    for (const auto& p : postings) {
+      const auto i = static_cast<std::size_t>(std::lower_bound(all.begin(), all.end(), p.length) - all.begin());
+      new_ids[fill[i]++] = p.id;
+    }
+    lengths = std::move(all);
+    starts = std::move(new_starts);
+    ids = std::move(new_ids);
+  }
+};
+
+// A candidate of one length: its id and the query words it shares, counted so far.
+struct Candidate {
+  std::int64_t id;
+  int shared;
+};
+
+// Adds `count` to the candidates in `list` (both in id order): a linear merge when the list
+// is short, a galloping search when it is much longer than the candidates.
+void count_shared(std::vector<Candidate>& candidates, std::span<const std::int64_t> list, int count) {
+  if (list.empty() || candidates.empty()) return;
+  if (list.size() <= 16 * candidates.size()) {
+    std::size_t b = 0;
+    for (auto& c : candidates) {
+      while (b < list.size() && list[b] < c.id) ++b;
+      if (b == list.size()) break;
+      if (list[b] == c.id) c.shared += count;
+    }
+    return;
+  }
+  auto from = list.begin();
+  for (auto& c : candidates) {
+    std::size_t step = 1;
+    auto hi = from;
+    while (hi != list.end() && *hi < c.id) {
+      from = hi;
+      hi = static_cast<std::size_t>(list.end() - hi) > step ? hi + static_cast<std::ptrdiff_t>(step) : list.end();
+      step *= 2;
+    }
+    from = std::lower_bound(from, hi, c.id);
+    if (from == list.end()) break;
+    if (*from == c.id) c.shared += count;
+  }
+}
+
+// The union of lists (each in id order), each member counting `count` for every list it is in.
+void merge_union(std::vector<Candidate>& found, std::span<const std::int64_t> list, int count,
+                 std::vector<Candidate>& scratch) {
+  scratch.clear();
+  scratch.reserve(found.size() + list.size());
+  std::size_t a = 0, b = 0;
+  while (a < found.size() && b < list.size()) {
+    if (found[a].id < list[b]) {
+      scratch.push_back(found[a++]);
+    } else if (list[b] < found[a].id) {
+      scratch.push_back({list[b++], count});
+    } else {
+      scratch.push_back({found[a].id, found[a].shared + count});
+      ++a;
+      ++b;
+    }
+  }
+  while (a < found.size()) scratch.push_back(found[a++]);
+  while (b < list.size()) scratch.push_back({list[b++], count});
+  found.swap(scratch);
+}
+
+// A variant written since the last move of postings, held for the lookups in between.
+struct WaitingVariant {
+  std::int64_t id = 0;
+  std::string lang;
+  int length = 0;
+  std::vector<std::uint64_t> tokens;
+};
 
 }  // namespace
 
@@ -373,22 +485,139 @@ struct FuzzyIndex::Impl {
   sql::Database db;
   bool current;
   Query list_size{db, "SELECT coalesce(sum(length(ids)), 0) FROM fuzzy_postings WHERE token = ?1"};
-  Query list{db, "SELECT ids FROM fuzzy_postings WHERE token = ?1"};
-  Query through{db, "SELECT coalesce(max(value), 0) FROM fuzzy_state WHERE key = 'postings_through'"};
-  Query waiting{db, "SELECT variant_id, length, tokens FROM fuzzy_variants WHERE variant_id > ?1 AND lang = ?2"};
+  Query list{db, "SELECT chunk, ids FROM fuzzy_postings WHERE token = ?1 AND chunk > ?2"};
+  Query state{db, "SELECT coalesce((SELECT value FROM fuzzy_state WHERE key = 'postings_through'), 0),"
+                  " coalesce((SELECT value FROM fuzzy_state WHERE key = 'generation'), 0)"};
+  Query waiting{db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants WHERE variant_id > ?1"};
   Query tokens{db, "SELECT tokens FROM fuzzy_variants WHERE variant_id = ?1"};
   Query variant{db, "SELECT unit_id, text, coalesce(codes, '') FROM variants WHERE id = ?1"};
   Query newest{db, "SELECT coalesce(max(id), 0) FROM variants"};
   Query target{db,
-               "SELECT v.text, coalesce(v.codes, ''), v.tag, u.changed_at, u.context_prev, u.context_next"
+               "SELECT v.text, coalesce(v.codes, ''), v.tag, u.changed_at, u.context_prev, u.context_next,"
+               " coalesce(u.changed_by, ''), coalesce(u.origin_file, ''), coalesce(u.origin_segment, '')"
                " FROM variants v JOIN units u ON u.id = v.unit_id WHERE v.unit_id = ?1 AND v.lang = ?2"};
   Query all_variants{db, "SELECT id, unit_id, text, coalesce(codes, '') FROM variants WHERE lang = ?1 ORDER BY id"};
 
+  // What the lists and waiting variants below were read from: a rebuilt index (another
+  // generation) or moved postings (another postings_through) invalidate them.
+  std::int64_t generation = -1;
+  std::int64_t through = -1;
+  std::unordered_map<std::int32_t, PostingList> lists;
+  std::size_t cached_bytes = 0;
+  std::uint64_t lookups = 0;
+  std::vector<WaitingVariant> waiting_variants;  // ids above `through`, in id order
+  std::vector<Posting> postings;                 // scratch
+  int reading = 0;                               // depth of begin_read()
+
   explicit Impl(const std::string& path) : db(path, false), current(make_current(db)) {}
+
+  // Reads the index's state; drops what no longer holds.
+  void refresh() {
+    state.step();
+    const std::int64_t now_through = state.int64(0), now_generation = state.int64(1);
+    state.reset();
+    if (now_generation != generation) {
+      lists.clear();
+      cached_bytes = 0;
+      waiting_variants.clear();
+      generation = now_generation;
+      through = -1;
+    }
+    if (now_through != through) {
+      waiting_variants.clear();
+      through = now_through;
+    }
+    // The waiting variants: only those written since the last lookup are read.
+    waiting.bind(1, waiting_variants.empty() ? through : std::max(through, waiting_variants.back().id));
+    while (waiting.step()) {
+      WaitingVariant w;
+      w.id = waiting.int64(0);
+      w.lang = waiting.text(1);
+      w.length = static_cast<int>(waiting.int64(2));
+      w.tokens = waiting.keys(3);
+      waiting_variants.push_back(std::move(w));
+    }
+    waiting.reset();
+  }
+
+  // The stored size of a token's list, without reading it when it is not held.
+  std::size_t stored_bytes(std::int32_t token) {
+    if (auto it = lists.find(token); it != lists.end()) {
+      if (it->second.through != through) load(token);
+      return it->second.bytes;
+    }
+    list_size.bind(1, token);
+    list_size.step();
+    const auto bytes = static_cast<std::size_t>(list_size.int64(0));
+    list_size.reset();
+    return bytes;
+  }
+
+  // A token's list, read (or completed) from the index and kept.
+  const PostingList& load(std::int32_t token) {
+    PostingList& l = lists[token];
+    l.used = lookups;
+    if (l.through == through) return l;
+    postings.clear();
+    const std::size_t before = l.memory();
+    list.bind(1, token).bind(2, l.through);
+    std::size_t bytes = 0;
+    while (list.step()) {
+      std::size_t size;
+      const unsigned char* p = list.blob(1, &size);
+      decode_postings(p, size, 0, std::numeric_limits<int>::max(), postings);
+      bytes += size;
+    }
+    list.reset();
+    // Chunks come in key order, and each chunk's ids are above those of the chunks before it.
+    l.append(postings);
+    l.bytes += bytes;
+    l.through = through;
+    cached_bytes += l.memory() - before;
+    return l;
+  }
+
+  void evict() {
+    if (cached_bytes <= kCacheBytes) return;
+    std::vector<std::pair<std::uint64_t, std::int32_t>> by_use;
+    by_use.reserve(lists.size());
+    for (const auto& [token, l] : lists) by_use.emplace_back(l.used, token);
+    std::sort(by_use.begin(), by_use.end());
+    for (const auto& [used, token] : by_use) {
+      if (cached_bytes <= kCacheBytes / 2 || used == lookups) break;
+      auto it = lists.find(token);
+      cached_bytes -= it->second.memory();
+      lists.erase(it);
+    }
+  }
 };
 
 FuzzyIndex::FuzzyIndex(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
 FuzzyIndex::~FuzzyIndex() = default;
+
+void FuzzyIndex::begin_read() {
+  if (impl_->reading++ == 0) impl_->db.exec("BEGIN");
+}
+
+void FuzzyIndex::end_read() {
+  if (impl_->reading > 0 && --impl_->reading == 0) sqlite3_exec(impl_->db.handle(), "COMMIT", nullptr, nullptr, nullptr);
+}
+
+namespace {
+
+// A read transaction: one snapshot for the whole lookup, and one lock instead of one per statement.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(FuzzyIndex& index) : index_(index) { index_.begin_read(); }
+  ~ReadSnapshot() { index_.end_read(); }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  FuzzyIndex& index_;
+};
+
+}  // namespace
 
 std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int min_score, FuzzyLookupStats* stats) {
   FuzzyLookupStats local;
@@ -398,6 +627,7 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
   const std::string lang = primary_language(query.lang);
   const ScoreBounds bounds = score_bounds(query.content_length(), min_score);
   const int lo = bounds.min_length, hi = bounds.max_length;
+  auto needed = [&](int length) { return bounds.query_length == 0 ? 1 : bounds.min_shared(length); };
 
   // The query's distinct tokens with their counts.
   std::vector<std::uint64_t> query_ids;
@@ -415,8 +645,9 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
   if (distinct.empty()) distinct.push_back({empty_token(lang), 1});
   const int query_length = std::max(1, bounds.query_length);
 
-  ReadSnapshot snapshot(x.db);
-  std::vector<std::int64_t> survivors;
+  ReadSnapshot snapshot(*this);
+  ++x.lookups;
+  x.refresh();
   // The base score the stored ids allow, or -1 when it is below the minimum.
   auto upper_bound = [&](const std::vector<std::uint64_t>& ids, int length) {
     const int max = bounds.max_distance(length);
@@ -427,90 +658,94 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
   };
 
   // Each token's list size (stored bytes: the reading cost, and a proxy for its length).
-  std::vector<std::size_t> bytes(distinct.size());
-  for (std::size_t t = 0; t < distinct.size(); ++t) {
-    x.list_size.bind(1, distinct[t].id);
-    x.list_size.step();
-    bytes[t] = static_cast<std::size_t>(x.list_size.int64(0));
-    x.list_size.reset();
-  }
-  std::vector<std::size_t> order(distinct.size());
-  for (std::size_t t = 0; t < order.size(); ++t) order[t] = t;
+  const std::size_t n = distinct.size();
+  std::vector<std::size_t> bytes(n);
+  for (std::size_t t = 0; t < n; ++t) bytes[t] = x.stored_bytes(distinct[t].id);
+  std::vector<std::size_t> order(n);
+  for (std::size_t t = 0; t < n; ++t) order[t] = t;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes[a] < bytes[b]; });
-  std::vector<std::size_t> rank(distinct.size());
-  for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = r;
 
-  // Prefix filter, per length: a variant of length l shares at least needed(l) tokens
-  // with the query, so it holds one of any query tokens whose counts add up to
-  // query length - needed(l) + 1. Take the shortest lists: ranks below prefix[l].
-  std::vector<std::size_t> prefix(static_cast<std::size_t>(hi - lo + 1));
+  // Prefix filter: a variant of length l shares at least needed(l) tokens with the query,
+  // so it holds one of any query tokens whose counts add up to query length - needed(l) + 1.
+  // The shortest lists that can serve as such a prefix for every length are read in full.
   std::size_t widest = 0;
-  for (int length = lo; length <= hi; ++length) {
-    const int needed = bounds.query_length == 0 ? 1 : bounds.min_shared(length);
+  for (int length = lo; length <= hi && widest < n; ++length) {
     int covered = 0;
     std::size_t r = 0;
-    while (r < order.size() && covered < query_length - needed + 1) covered += distinct[order[r++]].count;
-    prefix[static_cast<std::size_t>(length - lo)] = r;
+    while (r < n && covered < query_length - needed(length) + 1) covered += distinct[order[r++]].count;
     widest = std::max(widest, r);
+    if (length >= bounds.query_length) break;  // needed() only grows beyond the query's length
   }
-  // Read the prefix lists first: their union, with counts, is the candidate set. Then the
-  // other lists unless they are very long, adding to the counts of candidates only.
-  int unread = 0;
-  struct Candidate {
-    std::int64_t id;
+  std::vector<const PostingList*> lists(n, nullptr);
+  for (std::size_t t = 0; t < n; ++t)
+    if (x.lists.count(distinct[t].id)) lists[t] = &x.load(distinct[t].id);  // held already: free
+  for (std::size_t r = 0; r < widest; ++r) lists[order[r]] = &x.load(distinct[order[r]].id);
+
+  // Per length, the prefix is chosen among the lists read, shortest at that length first
+  // (a word absent at that length covers its count for free): their union is the
+  // candidate set of that length.
+  std::vector<int> lengths;
+  for (std::size_t t = 0; t < n; ++t)
+    if (lists[t])
+      for (int l : lists[t]->lengths)
+        if (l >= lo && l <= hi) lengths.push_back(l);
+  std::sort(lengths.begin(), lengths.end());
+  lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+  struct LengthCandidates {
     int length;
-    int shared;
-    bool in_prefix;
+    std::vector<Candidate> found;
+    std::vector<char> in_prefix;  // per distinct token
   };
-  std::vector<Candidate> found;
-  std::vector<Posting> postings;
-  std::vector<Candidate> merged;
-  auto read_list = [&](std::size_t t) {
-    postings.clear();
-    x.list.bind(1, distinct[t].id);
-    while (x.list.step()) {
-      std::size_t size;
-      const unsigned char* p = x.list.blob(0, &size);
-      decode_postings(p, size, lo, hi, postings);
+  std::vector<LengthCandidates> per_length;
+  std::vector<Candidate> scratch;
+  std::size_t total = 0;
+  std::vector<std::size_t> by_size(n);
+  for (int length : lengths) {
+    LengthCandidates c{length, {}, std::vector<char>(n, 0)};
+    std::vector<std::size_t> loaded;
+    for (std::size_t t = 0; t < n; ++t)
+      if (lists[t]) loaded.push_back(t);
+    std::sort(loaded.begin(), loaded.end(), [&](std::size_t a, std::size_t b) {
+      return lists[a]->at(length).size() < lists[b]->at(length).size();
+    });
+    int covered = 0;
+    for (std::size_t t : loaded) {
+      if (covered >= query_length - needed(length) + 1) break;
+      covered += distinct[t].count;
+      c.in_prefix[t] = 1;
+      const auto list = lists[t]->at(length);
+      stats->postings_read += list.size();
+      merge_union(c.found, list, distinct[t].count, scratch);
     }
-    x.list.reset();
-    stats->postings_read += postings.size();
-  };
-  for (std::size_t r = 0; r < order.size(); ++r) {
+    total += c.found.size();
+    if (!c.found.empty()) per_length.push_back(std::move(c));
+  }
+
+  // The other lists count shared words; one not held is read unless it is long for the
+  // candidates it could rule out, and otherwise counts as shared by every candidate.
+  int unread = 0;
+  for (std::size_t r = widest; r < n; ++r) {
     const std::size_t t = order[r];
-    const bool prefix_list = r < widest;
-    // A list costs about 10 ns per posting (3 bytes) to merge; a candidate it might rule
-    // out costs a lookup of about 2 microseconds.
-    if (!prefix_list && bytes[t] > kBytesPerCandidate * found.size()) {
+    if (lists[t]) continue;
+    if (bytes[t] > kBytesPerCandidate * total) {
       unread += distinct[t].count;
       continue;
     }
-    read_list(t);
-    const int count = distinct[t].count;
-    // Lists are in id order: merge.
-    merged.clear();
-    std::size_t a = 0, b = 0;
-    while (a < found.size() || b < postings.size()) {
-      if (b == postings.size() || (a < found.size() && found[a].id < postings[b].id)) {
-        merged.push_back(found[a++]);
-      } else if (a == found.size() || postings[b].id < found[a].id) {
-        const Posting& p = postings[b++];
-        const bool here = r < prefix[static_cast<std::size_t>(p.length - lo)];
-        if (here) merged.push_back({p.id, p.length, count, true});
-      } else {
-        Candidate c = found[a++];
-        const Posting& p = postings[b++];
-        c.shared += count;
-        c.in_prefix = c.in_prefix || r < prefix[static_cast<std::size_t>(p.length - lo)];
-        merged.push_back(c);
-      }
+    lists[t] = &x.load(distinct[t].id);
+  }
+  std::vector<std::int64_t> survivors;
+  for (auto& c : per_length) {
+    for (std::size_t t = 0; t < n; ++t) {
+      if (!lists[t] || c.in_prefix[t]) continue;
+      const auto list = lists[t]->at(c.length);
+      stats->postings_read += std::min(list.size(), c.found.size());
+      count_shared(c.found, list, distinct[t].count);
     }
-    found.swap(merged);
+    const int need = needed(c.length) - unread;
+    for (const auto& f : c.found)
+      if (f.shared >= need) survivors.push_back(f.id);
   }
-  for (const auto& c : found) {
-    const int needed = bounds.query_length == 0 ? 1 : bounds.min_shared(c.length);
-    if (c.in_prefix && c.shared + unread >= needed) survivors.push_back(c.id);
-  }
+  std::sort(survivors.begin(), survivors.end());
 
   // Count filter passed: the distance bound on the stored token ids.
   std::vector<std::pair<std::int64_t, int>> verified;  // (variant, upper bound)
@@ -524,18 +759,12 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
     x.tokens.reset();
   }
   // Variants still waiting for their postings are checked one by one.
-  x.through.step();
-  const std::int64_t through = x.through.int64(0);
-  x.through.reset();
-  x.waiting.bind(1, through).bind(2, lang);
-  while (x.waiting.step()) {
-    const auto length = x.waiting.int64(1);
-    if (length < lo || length > hi) continue;
+  for (const auto& w : x.waiting_variants) {
+    if (w.length < lo || w.length > hi || w.lang != lang) continue;
     ++stats->candidates;
-    if (int upper = upper_bound(x.waiting.keys(2), static_cast<int>(length)); upper >= 0)
-      verified.emplace_back(x.waiting.int64(0), upper);
+    if (int upper = upper_bound(w.tokens, w.length); upper >= 0) verified.emplace_back(w.id, upper);
   }
-  x.waiting.reset();
+  x.evict();
 
   std::sort(verified.begin(), verified.end());
   stats->verified = verified.size();
@@ -569,6 +798,9 @@ std::optional<FuzzyTarget> FuzzyIndex::target(std::int64_t unit_id, std::string_
     out->changed_at = q.text(3);
     if (sqlite3_column_type(q.raw(), 4) != SQLITE_NULL) out->context_prev = q.int64(4);
     if (sqlite3_column_type(q.raw(), 5) != SQLITE_NULL) out->context_next = q.int64(5);
+    out->changed_by = q.text(6);
+    out->origin_file = q.text(7);
+    out->origin_segment = q.text(8);
   }
   q.reset();
   return out;
@@ -584,7 +816,7 @@ std::int64_t FuzzyIndex::newest_variant() {
 
 void FuzzyIndex::scan(std::string_view lang, const std::function<bool(FuzzyCandidate&)>& visit) {
   Impl& x = *impl_;
-  ReadSnapshot snapshot(x.db);
+  ReadSnapshot snapshot(*this);
   x.all_variants.bind(1, primary_language(lang));
   while (x.all_variants.step()) {
     FuzzyCandidate c;

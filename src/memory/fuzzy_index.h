@@ -52,6 +52,7 @@ struct FuzzyTarget {
   InlineText text;
   std::string tag;
   std::string changed_at;  // the unit's
+  std::string changed_by, origin_file, origin_segment;  // the unit's
   std::optional<std::int64_t> context_prev, context_next;
 };
 
@@ -71,6 +72,11 @@ class FuzzyIndex {
   ~FuzzyIndex();
   FuzzyIndex(const FuzzyIndex&) = delete;
   FuzzyIndex& operator=(const FuzzyIndex&) = delete;
+
+  // Reads between begin_read() and end_read() (which nest) see one snapshot of the file and
+  // take its lock once; every other call is a read transaction of its own.
+  void begin_read();
+  void end_read();
 
   // Every variant of `query.lang` whose score against `query` may reach `min_score`
   // (1..101) before penalties: a superset of those that do, usually a small one.
