@@ -55,7 +55,12 @@ Usage (Debian's Python, where python3-translate is installed):
     build/bench/match_bench --write-queries QUERIES        (or let --build do it)
     /usr/bin/python3 bench/tmdb_compare.py --build BUILD_DIR [--sizes 10000,100000,342270]
         [--min 75] [--limit 5] [--shipped 6] [--shipped-sizes 10000] [--analyze-sample 100]
-        [--max-queries N] [--work DIR] [--shared DIR] [--queries FILE] [--skip-dilmanc]
+        [--max-queries SIZE:N,...] [--work DIR] [--shared DIR] [--queries FILE]
+        [--skip-dilmanc | --reuse-tmdb] [--dilmanc-results FILE]
+The TMDB half takes long (about an hour of CPU at 342,270 units with every query): it
+saves its figures in the work folder after each size, so `--skip-dilmanc` runs it alone and
+`--reuse-tmdb` later puts a fresh dilmanc run beside them (or the --results FILE of a
+tmdb_compare_bench run made meanwhile, with --dilmanc-results).
 """
 
 import argparse
@@ -251,6 +256,8 @@ def main():
     parser.add_argument("--skip-dilmanc", action="store_true", help="TMDB only; its figures are saved in the work folder")
     parser.add_argument("--reuse-tmdb", action="store_true",
                         help="dilmanc only, side by side with the TMDB figures saved by an earlier run")
+    parser.add_argument("--dilmanc-results", help="the --results FILE of an earlier tmdb_compare_bench run on the "
+                        "same queries and sizes, instead of running it")
     args = parser.parse_args()
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -267,7 +274,7 @@ def main():
         subprocess.run([os.path.join(args.build, "bench", "match_bench"), "--shared", args.shared,
                         "--skip-million", "--write-queries", queries_path], check=True, stdout=subprocess.DEVNULL)
     dilmanc_bench = os.path.join(args.build, "bench", "tmdb_compare_bench") if args.build else None
-    if not args.skip_dilmanc and not (dilmanc_bench and os.path.exists(dilmanc_bench)):
+    if not args.skip_dilmanc and not args.dilmanc_results and not (dilmanc_bench and os.path.exists(dilmanc_bench)):
         sys.exit("tmdb_compare: give --build DIR with bench/tmdb_compare_bench built, or --skip-dilmanc")
 
     print("translate-toolkit %s, SQLite %s, Python %s; min %d, limit %d" %
@@ -289,22 +296,26 @@ def main():
     if args.reuse_tmdb:
         with open(tmdb_path, encoding="utf-8") as f:
             saved = json.load(f)
-        if saved["sizes"] != sizes or saved["queries"] != os.path.abspath(queries_path) or saved["caps"] != args.max_queries:
+        if not set(sizes) <= set(saved["sizes"]) or saved["queries"] != os.path.abspath(queries_path) or saved["caps"] != args.max_queries:
             sys.exit("tmdb_compare: %s was made with other sizes, queries or --max-queries" % tmdb_path)
         tmdb = {(int(k.split()[0]), k.split()[1]): v for k, v in saved["stats"].items()}
         print("TMDB figures of an earlier run: %s" % saved["when"])
     else:
-        tmdb = run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap)
-        with open(tmdb_path, "w", encoding="utf-8") as f:
-            json.dump({"sizes": sizes, "queries": os.path.abspath(queries_path), "caps": args.max_queries,
-                       "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                       "stats": {"%d %s" % k: v for k, v in tmdb.items()}}, f)
+        def save(tmdb):
+            # After every size, so that a run stopped later keeps the sizes it finished.
+            with open(tmdb_path + ".tmp", "w", encoding="utf-8") as f:
+                json.dump({"sizes": sorted({k[0] for k in tmdb}), "queries": os.path.abspath(queries_path),
+                           "caps": args.max_queries, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                           "stats": {"%d %s" % k: v for k, v in tmdb.items()}}, f)
+            os.replace(tmdb_path + ".tmp", tmdb_path)
+
+        tmdb = run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap, save)
     if args.skip_dilmanc:
         return
     side_by_side(args, sizes, dilmanc_bench, queries_path, tmdb, cap)
 
 
-def run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap):
+def run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap, save):
     db_path = os.path.join(args.work, "tmdb.db")
     for suffix in ("", "-journal", "-wal", "-shm"):
         if os.path.exists(db_path + suffix):
@@ -370,6 +381,7 @@ def run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap):
             os.remove(copy)
         print("  " + load())
         sys.stdout.flush()
+        save(tmdb)
 
     self_usage = resource.getrusage(resource.RUSAGE_SELF)
     print("\nTMDB side: %.1f s user + %.1f s system CPU in all" % (self_usage.ru_utime, self_usage.ru_stime))
@@ -377,15 +389,16 @@ def run_tmdb(args, sizes, shipped_sizes, memory_pairs, held_out, edited, cap):
 
 
 def side_by_side(args, sizes, dilmanc_bench, queries_path, tmdb, cap):
-    results_path = os.path.join(args.work, "dilmanc-results.tsv")
-    print("\ndilmanc (%s), %s" % (dilmanc_bench, load()))
-    sys.stdout.flush()
-    subprocess.run([dilmanc_bench, "--shared", args.shared, "--work", args.work, "--queries", queries_path,
-                    "--sizes", ",".join(str(s) for s in sizes), "--min", str(args.min), "--limit", str(args.limit),
-                    "--results", results_path], check=True)
-    child = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print("dilmanc side (with match_bench --write-queries when run here): %.1f s user + %.1f s system CPU; %s" %
-          (child.ru_utime, child.ru_stime, load()))
+    results_path = args.dilmanc_results or os.path.join(args.work, "dilmanc-results.tsv")
+    if not args.dilmanc_results:
+        print("\ndilmanc (%s), %s" % (dilmanc_bench, load()))
+        sys.stdout.flush()
+        subprocess.run([dilmanc_bench, "--shared", args.shared, "--work", args.work, "--queries", queries_path,
+                        "--sizes", ",".join(str(s) for s in sizes), "--min", str(args.min), "--limit", str(args.limit),
+                        "--results", results_path], check=True)
+        child = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print("dilmanc side (with match_bench --write-queries when run here): %.1f s user + %.1f s system CPU; %s" %
+              (child.ru_utime, child.ru_stime, load()))
     rows = {}
     with open(results_path, encoding="utf-8") as f:
         for line in f:
@@ -403,10 +416,10 @@ def side_by_side(args, sizes, dilmanc_bench, queries_path, tmdb, cap):
             t = tmdb[(size, kind)]
             d = dilmanc_stats(cap(size, rows[(size, kind)]))
             if kind == "edited":
-                recall_t = "%.1f %% top" % t["top"] + (" (%d refused)" % t["errors"] if t["errors"] else "")
+                recall_t = "%.1f %% top" % t["top"] + (" (%d refused)" % t.get("errors", 0) if t.get("errors") else "")
                 recall_d = "%.1f %% top" % (100.0 * sum(d["top_list"]) / d["n"])
             else:
-                recall_t = "%.1f %% any" % t["with_match"] + (" (%d refused)" % t["errors"] if t["errors"] else "")
+                recall_t = "%.1f %% any" % t["with_match"] + (" (%d refused)" % t.get("errors", 0) if t.get("errors") else "")
                 recall_d = "%.1f %% any" % d["with_match"]
             print("| %s | %s | %.2f / %.2f ms | %.2f / %.2f ms | %.3f / %.3f ms | %.3f / %.3f ms | %.0f× | %.0f× | %s | %s |" %
                   ("{:,}".format(size), kind, t["wall_median"], t["wall_p99"], t["cpu_median"], t["cpu_p99"],
