@@ -1,7 +1,9 @@
 // Translation-memory benchmark: TMX import speed, peak memory and file size, and
 // concordance latency, on the en-ru corpus in ../shared/data/corpus.
 //
-//   memory_bench [--shared DIR] [--work DIR] [--skip-million]
+//   memory_bench [--shared DIR] [--work DIR] [--skip-million] [--keep-tmx]
+//
+// --keep-tmx leaves the TMX files in the work folder (to profile `dilmanc import` on them).
 //
 // 1. Unpacks en-ru.tsv.gz (through `gzip -dc`) and writes it as a TMX of 343,270 units.
 // 2. Imports it into a new memory in a child process; prints units/s, the child's peak RSS
@@ -144,13 +146,15 @@ int main(int argc, char** argv) {
   fs::path shared = fs::path(DILMANC_BENCH_SOURCE_DIR) / ".." / "shared";
   fs::path work = fs::temp_directory_path() / "dilmanc-memory-bench";
   bool million = true;
+  bool keep = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--shared" && i + 1 < argc) shared = argv[++i];
     else if (a == "--work" && i + 1 < argc) work = argv[++i];
     else if (a == "--skip-million") million = false;
+    else if (a == "--keep-tmx") keep = true;
     else {
-      std::cerr << "usage: memory_bench [--shared DIR] [--work DIR] [--skip-million]\n";
+      std::cerr << "usage: memory_bench [--shared DIR] [--work DIR] [--skip-million] [--keep-tmx]\n";
       return 2;
     }
   }
@@ -170,13 +174,13 @@ int main(int argc, char** argv) {
   write_tmx(tmx, pairs, false);
   std::printf("TMX written in %.2f s\n", std::chrono::duration<double>(Clock::now() - start).count());
   import_and_report("import of the corpus TMX (343,270 units):", tmx, work / "corpus.db");
-  fs::remove(tmx);
+  if (!keep) fs::remove(tmx);
   if (!million) return 0;
 
   const fs::path big = work / "million.tmx";
   write_tmx(big, pairs, true);
   import_and_report("import of the 1,000,000-unit TMX:", big, work / "million.db");
-  fs::remove(big);
+  if (!keep) fs::remove(big);
   concordance_latency(work / "million.db", pairs);
   return 0;
 }

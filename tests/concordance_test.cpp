@@ -2,6 +2,7 @@
 
 #include "dilmanc/translation_memory.h"
 #include "memory/memory_internal.h"
+#include "memory/sqlite.h"
 #include "support.h"
 
 using namespace dilmanc;
@@ -93,9 +94,67 @@ TEST_CASE("concordance: match ranges point into the original text") {
   CHECK(with_code.substr(c[0].first, c[0].second - c[0].first) == "café");
 }
 
-TEST_CASE("concordance: the index query covers the key with trigrams") {
-  CHECK(memory::trigram_query("abcdefg") == "\"abc\" AND \"def\" AND \"efg\"");
-  CHECK(memory::trigram_query("abc") == "\"abc\"");
-  CHECK(memory::trigram_query("a\"b") == "\"a\"\"b\"");
-  CHECK(memory::trigram_query("ab").find("\" ab\"") != std::string::npos);
+TEST_CASE("concordance: a key's trigrams include the boundaries, packed by code point") {
+  auto t = memory::key_trigrams("ab");
+  // \x1f a b, a b \x1f
+  const std::uint64_t a = 'a', b = 'b', bound = 0x1f;
+  CHECK(t == std::vector<std::uint64_t>{(bound << 42) | (a << 21) | b, (a << 42) | (b << 21) | bound});
+  CHECK(memory::key_trigrams("").empty());
+  CHECK(memory::key_trigrams("ёё").size() == 2);
+  CHECK(memory::key_trigrams("aaaa").size() == 3);  // \x1faa, aaa, aa\x1f
+}
+
+TEST_CASE("concordance: memories grown one unit at a time keep few segments, and find everything") {
+  TempDir dir;
+  const std::string path = (dir / "m.db").string();
+  {
+    TranslationMemory memory(path);
+    for (int i = 0; i < 300; ++i)
+      add(memory, "", "Sentence number " + std::to_string(i) + " of the report.", "Предложение " + std::to_string(i));
+    CHECK(found(memory, "number 17 of", "en") == std::vector<std::string>{"Sentence number 17 of the report."});
+    CHECK(found(memory, "REPORT", "en", 1000).size() == 300);
+    CHECK(found(memory, "report", "en", 3).front() == "Sentence number 299 of the report.");
+  }
+  sql::Database db(path, false);
+  sql::Statement s(db, "SELECT count(*) FROM concordance_segments WHERE lang = 'en'");
+  REQUIRE(s.step());
+  CHECK(s.int64(0) <= 9);  // a binary counter: one segment per set bit of 300
+}
+
+TEST_CASE("concordance: a batch sees its own pending units; a rolled-back batch leaves nothing") {
+  Fixture f;
+  {
+    TranslationMemory::Batch batch(f.memory);
+    add(f.memory, "", "Pending minister statement.", "");
+    CHECK(found(f.memory, "pending minister", "en").size() == 1);
+  }
+  CHECK(found(f.memory, "pending minister", "en").empty());
+  CHECK(found(f.memory, "minister", "en").size() == 1);
+}
+
+TEST_CASE("concordance: a memory of schema version 1 gets the new index and loses its FTS5 tables") {
+  TempDir dir;
+  const std::string path = (dir / "old.db").string();
+  { TranslationMemory fresh(path); }
+  {
+    // Back to version 1: no index tables of its own, an FTS5 table instead.
+    sql::Database db(path, false);
+    db.exec("DROP TABLE concordance_segments; DROP TABLE concordance_postings; DROP TABLE header_annotations;"
+            "DELETE FROM meta WHERE key = 'concordance_through'; PRAGMA user_version = 1;"
+            "INSERT INTO units(id, created_at, changed_at) VALUES (1, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');"
+            "INSERT INTO variants(unit_id, lang, tag, text, normalized, hash) VALUES"
+            " (1, 'en', 'en', 'The Minister spoke.', 'the minister spoke.', 1),"
+            " (1, 'az', 'az', 'Nazir danışdı.', 'nazir danışdı.', 2);"
+            "CREATE VIRTUAL TABLE search_en USING fts5(key, content='', detail='none', columnsize=0,"
+            " tokenize='trigram case_sensitive 1');");
+  }
+  {
+    TranslationMemory memory(path);
+    CHECK(found(memory, "MINISTER", "en") == std::vector<std::string>{"The Minister spoke."});
+    CHECK(found(memory, "nazir", "az") == std::vector<std::string>{"Nazir danışdı."});
+  }
+  sql::Database db(path, false);
+  sql::Statement s(db, "SELECT count(*) FROM sqlite_schema WHERE name GLOB 'search_*'");
+  REQUIRE(s.step());
+  CHECK(s.int64(0) == 0);
 }

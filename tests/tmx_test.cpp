@@ -247,6 +247,53 @@ TEST_CASE("TMX: export, import into a new memory, export again gives the same fi
   }
 }
 
+TEST_CASE("TMX: the header's props and notes are kept, exported, and survive export, import, export") {
+  TempDir dir;
+  const std::string header =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" "
+      "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"en\" "
+      "datatype=\"plaintext\">\n<prop type=\"x-client\">Press office</prop><note xml:lang=\"en\">Reviewed &amp; "
+      "approved</note><prop type=\"x-domain\" xml:lang=\"az\">siyasət</prop>\n</header><body>\n"
+      "<tu><tuv xml:lang=\"en\"><seg>First.</seg></tuv><tuv xml:lang=\"ru\"><seg>Первое.</seg></tuv></tu>\n"
+      "</body></tmx>\n";
+  write_file(dir / "in.tmx", header);
+  const std::vector<Annotation> expected = {{false, "x-client", "", "Press office"},
+                                            {true, "", "en", "Reviewed & approved"},
+                                            {false, "x-domain", "az", "siyasət"}};
+  {
+    TranslationMemory m1((dir / "m1.db").string());
+    import_file(m1, (dir / "in.tmx").string());
+    CHECK(m1.header_annotations() == expected);
+    // The same file again adds nothing; another file's new ones come after.
+    import_file(m1, (dir / "in.tmx").string());
+    CHECK(m1.header_annotations() == expected);
+    export_tmx(m1, (dir / "out1.tmx").string());
+  }
+  {
+    TranslationMemory m2((dir / "m2.db").string());
+    import_file(m2, (dir / "out1.tmx").string());
+    CHECK(m2.header_annotations() == expected);
+    export_tmx(m2, (dir / "out2.tmx").string());
+  }
+  const std::string out1 = read_file(dir / "out1.tmx");
+  CHECK(out1 == read_file(dir / "out2.tmx"));
+  CHECK(out1.find("<prop type=\"x-client\">Press office</prop>") != std::string::npos);
+  CHECK(out1.find("<note xml:lang=\"en\">Reviewed &amp; approved</note>") != std::string::npos);
+  CHECK(out1.find("<prop type=\"x-domain\" xml:lang=\"az\">siyasət</prop>") < out1.find("<body>"));
+  {
+    // Nothing of a file that fails is kept, its header included.
+    TranslationMemory m3((dir / "m3.db").string());
+    write_file(dir / "broken.tmx", header.substr(0, header.size() - 20));
+    CHECK_THROWS_AS(import_file(m3, (dir / "broken.tmx").string()), Error);
+    CHECK(m3.header_annotations().empty());
+  }
+  if (std::system("command -v xmllint >/dev/null 2>&1") == 0 && test::shared_dir()) {
+    const std::string dtd = (*test::shared_dir() / "data" / "schemas" / "tmx14.dtd").string();
+    const std::string command = "xmllint --nonet --noout --dtdvalid '" + dtd + "' '" + (dir / "out1.tmx").string() + "'";
+    CHECK(std::system(command.c_str()) == 0);
+  }
+}
+
 TEST_CASE("TMX: a bilingual export puts the source first and names it") {
   TempDir dir;
   TranslationMemory m((dir / "m.db").string());

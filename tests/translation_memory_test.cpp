@@ -60,8 +60,10 @@ TEST_CASE("a new memory has the current schema, WAL and its tables") {
   TempDir dir;
   const std::string path = (dir / "m.db").string();
   { TranslationMemory memory(path); }
-  CHECK(query_int(path, "PRAGMA user_version") == 1);
+  CHECK(query_int(path, "PRAGMA user_version") == 2);
   CHECK(query_text(path, "PRAGMA journal_mode") == "wal");
+  CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('concordance_segments',"
+                        " 'concordance_postings', 'header_annotations')") == 3);
   CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('units', 'variants', 'annotations', 'meta')") == 4);
   // Opening again leaves it as it is.
   TranslationMemory again(path);

@@ -75,6 +75,7 @@ struct TmxWriterOptions {
   // The header's srclang: a language tag, or "*all*" for a multilingual file.
   std::string srclang = "*all*";
   std::string creationdate;  // ISO 8601; empty leaves it out
+  std::vector<Annotation> header_annotations;  // the header's props and notes, in order
 };
 
 class TmxWriter {
@@ -122,14 +123,15 @@ struct ImportOptions {
 };
 
 // Imports one file into `memory` in ONE transaction: either every unit it yields is added
-// (or merged) or, on any error, none is. TMX and XLIFF (1.2 and 2.x) are told apart by the
+// (or merged), with the props and notes of a TMX header, or, on any error, none is. TMX and XLIFF (1.2 and 2.x) are told apart by the
 // root element; from XLIFF only finished units become memory units (1.2: approved="yes" or a
 // target in state translated, final or signed-off; 2.x: segments in state translated or
 // final). Throws Error(kIo) when the file cannot be read, Error(kInput) with line and
 // column when it is malformed or its root element is neither tmx nor xliff.
 ImportSummary import_file(TranslationMemory& memory, const std::string& path, const ImportOptions& options = {});
 
-// Writes the memory as TMX 1.4b to `path` atomically; `languages` (primary languages)
+// Writes the memory as TMX 1.4b to `path` atomically, with the header props and notes it
+// keeps from imported files; `languages` (primary languages)
 // limits the variants written, and then units need at least two of them (with two
 // languages, the first is the header's srclang and comes first in every tu). Returns the
 // number of units written. Throws Error(kIo).

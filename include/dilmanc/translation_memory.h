@@ -156,6 +156,15 @@ class TranslationMemory {
   // variant whose codes fail check_codes.
   AddResult add(const TranslationUnit& unit);
 
+  // Keeps the props and notes of an exchange file's header (TMX <header>), in order, for
+  // export; one identical to a kept one (same kind, type, language and text) is not added
+  // again. `origin_file` names the file they came from. Inside an open Batch it is part of
+  // it, else it commits by itself.
+  void add_header_annotations(const std::vector<Annotation>& annotations, const std::string& origin_file);
+
+  // The header props and notes kept, in the order they were first added.
+  std::vector<Annotation> header_annotations() const;
+
   // Counts one more use of a unit (a translator took it): usage_count + 1, last_used_at now.
   void record_use(std::int64_t unit_id);
 

@@ -1,76 +1,376 @@
-// Concordance search: from a search key to an FTS5 query over the per-language trigram
-// index, and from a hit back to the byte ranges to highlight.
+// The concordance index (docs/memory-format.md, "Concordance search"): the trigrams of
+// every variant's search key, written in segments of variant-id postings, and the search
+// that intersects them, newest first; and from a hit back to the byte ranges to highlight.
+//
+// It replaces SQLite's FTS5 trigram tables, whose in-memory hash of pending terms spends
+// most of a bulk import walking collision chains. Here the pending postings sit in a hash
+// table keyed by the 63-bit packed trigram, and a segment is written once, in key order.
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+
+#include "dilmanc/error.h"
 #include "dilmanc/inline_text.h"
+#include "dilmanc/messages.h"
 #include "dilmanc/text.h"
 #include "memory/memory_internal.h"
+#include "memory/sqlite.h"
 
 namespace dilmanc::memory {
 namespace {
 
-std::vector<std::string> code_points(std::string_view s) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t start = i;
-    UChar32 c;
-    U8_NEXT(s.data(), i, s.size(), c);
-    out.emplace_back(s.substr(start, i - start));
+// A small segment is merged into the next one when it is not larger (a binary counter), so
+// that memories grown one unit at a time keep few segments; segments from this size up are
+// left as they are, so that a bulk import never rewrites what it wrote.
+constexpr std::int64_t kMergeBelow = 65536;
+
+// Pending postings above this many bytes are written out as a segment mid-transaction, so
+// that the memory an import needs stays bounded whatever the file's size.
+constexpr std::size_t kFlushBytes = std::size_t{40} << 20;
+
+void put_varint(std::string& out, std::uint64_t v) {
+  char buffer[10];
+  std::size_t n = 0;
+  while (v >= 0x80) {
+    buffer[n++] = static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
   }
-  return out;
+  buffer[n++] = static_cast<char>(v);
+  out.append(buffer, n);
 }
 
-std::string quoted(const std::string& term) {
-  std::string out = "\"";
-  for (char c : term) {
-    if (c == '"') out += '"';
-    out += c;
+// The ids of a postings list (varint distances from the previous id, the first from 0).
+void decode_ids(const unsigned char* p, std::size_t n, std::vector<std::int64_t>& out) {
+  out.clear();
+  std::int64_t id = 0;
+  std::uint64_t v = 0;
+  int shift = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    v |= static_cast<std::uint64_t>(p[i] & 0x7F) << shift;
+    if (p[i] & 0x80) {
+      shift += 7;
+      continue;
+    }
+    id += static_cast<std::int64_t>(v);
+    out.push_back(id);
+    v = 0;
+    shift = 0;
   }
-  return out + "\"";
+}
+
+std::int64_t last_id(std::string_view bytes) {
+  std::vector<std::int64_t> ids;
+  decode_ids(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), ids);
+  return ids.empty() ? 0 : ids.back();
+}
+
+std::int64_t meta_int(sql::Database& db, const char* key, std::int64_t fallback) {
+  sql::Statement s(db, "SELECT value FROM meta WHERE key = ?1");
+  s.bind(1, key);
+  return s.step() ? std::stoll(s.text(0)) : fallback;
+}
+
+void set_through(sql::Database& db, std::int64_t through) {
+  sql::Statement s(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('concordance_through', ?1)");
+  s.bind(1, std::to_string(through)).run();
 }
 
 }  // namespace
 
-// The index has detail=none (a third of the size of a full one), so it cannot check that
-// trigrams are adjacent: the query asks for a covering set of them and the caller confirms
-// each candidate with instr() on its key. Keys of one or two characters have no trigram of
-// their own; they are anchored on the boundary marker or a space instead.
-std::string trigram_query(std::string_view key) {
-  const auto cps = code_points(key);
-  const std::string b(1, kKeyBoundary);
-  std::string query;
-  auto add = [&](const std::string& term, const char* op) {
-    if (!query.empty()) query += op;
-    query += quoted(term);
+std::vector<std::uint64_t> key_trigrams(std::string_view key) {
+  std::vector<std::uint64_t> out;
+  if (key.empty()) return out;
+  out.reserve(key.size() + 2);
+  const std::uint64_t mask = (std::uint64_t{1} << 63) - 1;
+  std::uint64_t window = static_cast<unsigned char>(kKeyBoundary);
+  int filled = 1;
+  auto push = [&](std::uint64_t c) {
+    window = ((window << 21) | c) & mask;
+    if (++filled >= 3) out.push_back(window);
   };
-  if (cps.size() == 1) {
-    const std::string& c = cps[0];
-    for (const auto& before : {b, std::string(" ")})
-      for (const auto& after : {b, std::string(" ")}) {
-        std::string term = before;
-        term.append(c).append(after);
-        add(term, " OR ");
+  for (std::size_t i = 0; i < key.size();) {
+    UChar32 c;
+    U8_NEXT(key.data(), i, key.size(), c);
+    push(c < 0 ? 0xFFFD : static_cast<std::uint64_t>(c));
+  }
+  push(static_cast<unsigned char>(kKeyBoundary));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// ---- writing ------------------------------------------------------------------------------
+
+ConcordanceWriter::Language& ConcordanceWriter::language(std::string_view lang) {
+  for (auto& l : languages_)
+    if (l.lang == lang) return l;
+  languages_.push_back(Language{std::string(lang), {}, {}, 0, 0, 0});
+  languages_.back().slots.assign(1024, Slot{0, 0});
+  return languages_.back();
+}
+
+void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, const std::vector<std::uint64_t>& trigrams) {
+  Language& l = language(lang);
+  if (l.variants == 0) l.first_id = variant_id;
+  l.last_id = variant_id;
+  ++l.variants;
+  for (std::uint64_t t : trigrams) {
+    const std::uint64_t key = t | (std::uint64_t{1} << 63);  // never 0, the empty slot
+    std::size_t mask = l.slots.size() - 1;
+    std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+    while (l.slots[i].key != key && l.slots[i].key != 0) i = (i + 1) & mask;
+    if (l.slots[i].key == 0) {
+      l.slots[i] = Slot{key, static_cast<std::uint32_t>(l.lists.size())};
+      l.lists.push_back(List{t, {}, 0});
+      if (l.lists.size() * 2 > l.slots.size()) grow(l);
+      List& list = l.lists.back();
+      put_varint(list.bytes, static_cast<std::uint64_t>(variant_id));
+      list.last = variant_id;
+      bytes_ += list.bytes.size() + sizeof(List);
+      continue;
+    }
+    List& list = l.lists[l.slots[i].list];
+    const std::size_t before = list.bytes.size();
+    put_varint(list.bytes, static_cast<std::uint64_t>(variant_id - list.last));
+    list.last = variant_id;
+    bytes_ += list.bytes.size() - before;
+  }
+}
+
+void ConcordanceWriter::grow(Language& l) {
+  std::vector<Slot> slots(l.slots.size() * 2, Slot{0, 0});
+  const std::size_t mask = slots.size() - 1;
+  for (const Slot& s : l.slots) {
+    if (s.key == 0) continue;
+    std::size_t i = static_cast<std::size_t>((s.key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+    while (slots[i].key != 0) i = (i + 1) & mask;
+    slots[i] = s;
+  }
+  l.slots.swap(slots);
+}
+
+bool ConcordanceWriter::wants_flush() const { return bytes_ >= kFlushBytes; }
+
+void ConcordanceWriter::clear() {
+  languages_.clear();
+  bytes_ = 0;
+}
+
+void ConcordanceWriter::flush(sql::Database& db, std::int64_t through) {
+  if (languages_.empty() && through <= 0) return;
+  sql::Statement insert(db, "INSERT INTO concordance_postings(lang, segment, trigram, ids) VALUES (?1, ?2, ?3, ?4)");
+  sql::Statement segment(db, "INSERT INTO concordance_segments(lang, last_id, first_id, variants) VALUES (?1, ?2, ?3, ?4)");
+  for (Language& l : languages_) {
+    if (l.variants == 0) continue;
+    std::sort(l.lists.begin(), l.lists.end(), [](const List& a, const List& b) { return a.trigram < b.trigram; });
+    for (const List& list : l.lists) {
+      insert.bind(1, l.lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.trigram));
+      insert.bind_blob(4, list.bytes).run();
+    }
+    segment.bind(1, l.lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
+    merge_small_segments(db, l.lang, l.last_id);
+    through = std::max(through, l.last_id);
+  }
+  if (through > 0) set_through(db, through);
+  clear();
+}
+
+// Merges the segment ending at `last` with the ones before it while they are small and not
+// larger than it. Ids of an older segment are all below those of a newer one, so a merged
+// list is the older list followed by the newer one, its first distance taken from the older
+// list's last id.
+void ConcordanceWriter::merge_small_segments(sql::Database& db, const std::string& lang, std::int64_t last) {
+  sql::Statement current(db, "SELECT first_id, variants FROM concordance_segments WHERE lang = ?1 AND last_id = ?2");
+  sql::Statement previous(db, "SELECT last_id, first_id, variants FROM concordance_segments"
+                              " WHERE lang = ?1 AND last_id < ?2 ORDER BY last_id DESC LIMIT 1");
+  for (;;) {
+    current.bind(1, lang).bind(2, last);
+    if (!current.step()) return;
+    std::int64_t first = current.int64(0), variants = current.int64(1);
+    current.reset();
+    previous.bind(1, lang).bind(2, first);
+    if (!previous.step()) return;
+    const std::int64_t old_last = previous.int64(0), old_first = previous.int64(1), old_variants = previous.int64(2);
+    previous.reset();
+    if (old_variants >= kMergeBelow || old_variants > variants) return;
+
+    std::vector<std::pair<std::int64_t, std::string>> merged;
+    {
+      sql::Statement older(db, "SELECT trigram, ids FROM concordance_postings WHERE lang = ?1 AND segment = ?2"
+                               " ORDER BY trigram");
+      sql::Statement newer(db, "SELECT trigram, ids FROM concordance_postings WHERE lang = ?1 AND segment = ?2"
+                               " ORDER BY trigram");
+      older.bind(1, lang).bind(2, old_last);
+      newer.bind(1, lang).bind(2, last);
+      bool has_old = older.step(), has_new = newer.step();
+      while (has_old || has_new) {
+        if (has_old && (!has_new || older.int64(0) < newer.int64(0))) {
+          merged.emplace_back(older.int64(0), older.blob(1));
+          has_old = older.step();
+        } else if (has_new && (!has_old || newer.int64(0) < older.int64(0))) {
+          merged.emplace_back(newer.int64(0), newer.blob(1));
+          has_new = newer.step();
+        } else {
+          std::string bytes = older.blob(1);
+          const std::string tail = newer.blob(1);
+          std::vector<std::int64_t> ids;
+          decode_ids(reinterpret_cast<const unsigned char*>(tail.data()), tail.size(), ids);
+          std::int64_t previous_id = last_id(bytes);
+          for (std::int64_t id : ids) {
+            put_varint(bytes, static_cast<std::uint64_t>(id - previous_id));
+            previous_id = id;
+          }
+          merged.emplace_back(older.int64(0), std::move(bytes));
+          has_old = older.step();
+          has_new = newer.step();
+        }
       }
-    return query;
-  }
-  if (cps.size() == 2) {
-    for (const auto& before : {b, std::string(" ")}) {
-      std::string term = before;
-      term.append(cps[0]).append(cps[1]);
-      add(term, " OR ");
     }
-    return query;
+    sql::Statement drop(db, "DELETE FROM concordance_postings WHERE lang = ?1 AND segment IN (?2, ?3)");
+    drop.bind(1, lang).bind(2, old_last).bind(3, last).run();
+    sql::Statement insert(db, "INSERT INTO concordance_postings(lang, segment, trigram, ids) VALUES (?1, ?2, ?3, ?4)");
+    for (const auto& [trigram, bytes] : merged) insert.bind(1, lang).bind(2, last).bind(3, trigram).bind_blob(4, bytes).run();
+    sql::Statement forget(db, "DELETE FROM concordance_segments WHERE lang = ?1 AND last_id = ?2");
+    forget.bind(1, lang).bind(2, old_last).run();
+    sql::Statement grow(db, "UPDATE concordance_segments SET first_id = ?3, variants = ?4 WHERE lang = ?1 AND last_id = ?2");
+    grow.bind(1, lang).bind(2, last).bind(3, old_first).bind(4, old_variants + variants).run();
   }
-  for (std::size_t i = 0;; i += 3) {
-    if (i + 3 >= cps.size()) {
-      std::size_t last = cps.size() - 3;
-      add(cps[last] + cps[last + 1] + cps[last + 2], " AND ");
-      break;
+}
+
+void complete_concordance_index(sql::Database& db) {
+  auto legacy_tables = [&] {
+    // Schema version 1 kept the index in FTS5 tables search_<lang>.
+    std::vector<std::string> names;
+    sql::Statement s(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'search_*'"
+                         " AND sql LIKE 'CREATE VIRTUAL TABLE%'");
+    while (s.step()) names.push_back(s.text(0));
+    return names;
+  };
+  auto newest_variant = [&] {
+    sql::Statement s(db, "SELECT coalesce(max(id), 0) FROM variants");
+    s.step();
+    return s.int64(0);
+  };
+  if (meta_int(db, "concordance_through", 0) >= newest_variant() && legacy_tables().empty()) return;
+  sql::Transaction tx(db);
+  for (const auto& name : legacy_tables()) db.exec(("DROP TABLE IF EXISTS \"" + name + "\"").c_str());
+  const std::int64_t through = meta_int(db, "concordance_through", 0);
+  ConcordanceWriter writer;
+  {
+    sql::Statement s(db, "SELECT id, lang, normalized FROM variants WHERE id > ?1 ORDER BY id");
+    s.bind(1, through);
+    while (s.step()) {
+      writer.add(s.text(1), s.int64(0), key_trigrams(s.text(2)));
+      if (writer.wants_flush()) writer.flush(db, 0);
     }
-    add(cps[i] + cps[i + 1] + cps[i + 2], " AND ");
   }
-  return query;
+  writer.flush(db, newest_variant());
+  tx.commit();
+}
+
+// ---- searching ----------------------------------------------------------------------------
+
+std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_view lang, std::string_view key,
+                                               std::size_t limit) {
+  std::vector<std::int64_t> out;
+  if (key.empty() || limit == 0) return out;
+  std::size_t length = 0;
+  for (std::size_t i = 0; i < key.size(); ++length) U8_FWD_1(key.data(), i, key.size());
+  // Keys of one or two characters have no trigram of their own: a whole word (one
+  // character) or a word start (two) is any of a few trigrams with a boundary or a space.
+  std::vector<std::uint64_t> terms;
+  const bool any_of = length < 3;
+  if (any_of) {
+    const std::string k(key);
+    std::vector<std::string> forms;
+    if (length == 1) {
+      for (const char* before : {"\x1f", " "})
+        for (const char* after : {"\x1f", " "}) forms.push_back(before + k + after);
+    } else {
+      for (const char* before : {"\x1f", " "}) forms.push_back(before + k);
+    }
+    for (const auto& form : forms) {
+      // The packed trigram of exactly these three characters.
+      std::uint64_t packed = 0;
+      for (std::size_t i = 0; i < form.size();) {
+        UChar32 c;
+        U8_NEXT(form.data(), i, form.size(), c);
+        packed = (packed << 21) | static_cast<std::uint64_t>(c < 0 ? 0xFFFD : c);
+      }
+      terms.push_back(packed);
+    }
+  } else {
+    // The key's own trigrams, without the boundary markers that key_trigrams adds.
+    for (std::uint64_t t : key_trigrams(key)) {
+      const std::uint64_t b = static_cast<unsigned char>(kKeyBoundary);
+      if ((t >> 42) == b || (t & 0x1FFFFF) == b) continue;
+      terms.push_back(t);
+    }
+  }
+
+  sql::Statement segments(db, "SELECT last_id FROM concordance_segments WHERE lang = ?1 ORDER BY last_id DESC");
+  sql::Statement size(db, "SELECT length(ids) FROM concordance_postings WHERE lang = ?1 AND segment = ?2 AND trigram = ?3");
+  sql::Statement list(db, "SELECT ids FROM concordance_postings WHERE lang = ?1 AND segment = ?2 AND trigram = ?3");
+  sql::Statement text(db, "SELECT normalized FROM variants WHERE id = ?1");
+  std::vector<std::int64_t> segment_ids;
+  segments.bind(1, lang);
+  while (segments.step()) segment_ids.push_back(segments.int64(0));
+
+  std::vector<std::int64_t> ids, candidates, next;
+  auto read_list = [&](std::int64_t segment, std::uint64_t trigram) {
+    list.bind(1, lang).bind(2, segment).bind(3, static_cast<std::int64_t>(trigram));
+    ids.clear();
+    if (list.step()) {
+      const std::string bytes = list.blob(0);
+      decode_ids(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), ids);
+    }
+    list.reset();
+  };
+  for (std::int64_t segment : segment_ids) {
+    candidates.clear();
+    if (any_of) {
+      for (std::uint64_t t : terms) {
+        read_list(segment, t);
+        next.clear();
+        std::set_union(candidates.begin(), candidates.end(), ids.begin(), ids.end(), std::back_inserter(next));
+        candidates.swap(next);
+      }
+      for (auto it = candidates.rbegin(); it != candidates.rend() && out.size() < limit; ++it) out.push_back(*it);
+    } else {
+      // The rarest trigrams first; a list is read only while it is worth more than
+      // checking the candidates left against their text.
+      std::vector<std::pair<std::int64_t, std::uint64_t>> sized;
+      bool missing = false;
+      for (std::uint64_t t : terms) {
+        size.bind(1, lang).bind(2, segment).bind(3, static_cast<std::int64_t>(t));
+        if (size.step())
+          sized.emplace_back(size.int64(0), t);
+        else
+          missing = true;
+        size.reset();
+        if (missing) break;
+      }
+      if (missing || sized.empty()) continue;
+      std::sort(sized.begin(), sized.end());
+      read_list(segment, sized.front().second);
+      candidates = ids;
+      for (std::size_t k = 1; k < sized.size() && candidates.size() > 16; ++k) {
+        if (static_cast<std::size_t>(sized[k].first) > candidates.size() * 64) break;
+        read_list(segment, sized[k].second);
+        next.clear();
+        std::set_intersection(candidates.begin(), candidates.end(), ids.begin(), ids.end(), std::back_inserter(next));
+        candidates.swap(next);
+      }
+      for (auto it = candidates.rbegin(); it != candidates.rend() && out.size() < limit; ++it) {
+        text.bind(1, *it);
+        if (text.step() && text.text(0).find(key) != std::string::npos) out.push_back(*it);
+        text.reset();
+      }
+    }
+    if (out.size() >= limit) break;
+  }
+  return out;
 }
 
 // Folds the text one character at a time, remembering where each folded byte came from,

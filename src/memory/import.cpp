@@ -99,6 +99,8 @@ ImportSummary import_file(TranslationMemory& memory, const std::string& path, co
   std::atomic<std::int64_t> bytes_done{0};
 
   Pipe pipe;
+  // Set by the reader before its first batch; the pipe's lock orders it before the writer reads it.
+  std::vector<Annotation> header_annotations;
   std::thread reader([&] {
     try {
       std::vector<Item> batch;
@@ -123,6 +125,7 @@ ImportSummary import_file(TranslationMemory& memory, const std::string& path, co
       };
       if (root == "tmx") {
         TmxReader tmx(path);
+        header_annotations = tmx.header().annotations;
         TmxEntry entry;
         while (open && tmx.next(entry)) {
           take(entry);
@@ -157,6 +160,7 @@ ImportSummary import_file(TranslationMemory& memory, const std::string& path, co
       }
       if (options.progress) options.progress(bytes_done.load(), total);
     }
+    memory.add_header_annotations(header_annotations, std::filesystem::path(path).filename().string());
     transaction.commit();
   } catch (...) {
     pipe.cancel();

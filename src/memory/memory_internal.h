@@ -1,12 +1,17 @@
 // Pieces shared by the files of src/memory that are no part of the public interface.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "dilmanc/translation_memory.h"
+
+namespace dilmanc::sql {
+class Database;
+}
 
 namespace dilmanc::memory {
 
@@ -19,6 +24,7 @@ struct PreparedVariant {
   std::string codes;      // serialized codes, empty for none
   std::string normalized; // search key of the plain text
   std::int64_t hash = 0;
+  std::vector<std::uint64_t> trigrams;  // key_trigrams(normalized)
 };
 struct PreparedUnit {
   TranslationUnit unit;
@@ -39,13 +45,58 @@ std::string now_iso();
 // Marks the start and end of a search key in the trigram index, so that short queries can
 // be anchored at word starts and a key of one or two characters still has trigrams.
 inline constexpr char kKeyBoundary = '\x1f';
-std::string indexed_key(std::string_view key);
 
-// The name of the trigram index table of a primary language.
-std::string search_table(std::string_view lang);
+// The distinct trigrams of kKeyBoundary + key + kKeyBoundary, sorted, each as its three code
+// points packed into 21 bits apiece: what the concordance index stores for a variant.
+std::vector<std::uint64_t> key_trigrams(std::string_view key);
 
-// The FTS5 MATCH expression that finds candidates for a search key (see concordance.cpp).
-std::string trigram_query(std::string_view key);
+// Gathers the postings of the variants a transaction writes and writes them to the
+// concordance index as one segment per language (docs/memory-format.md). Variant ids must
+// increase from one add() to the next, as SQLite assigns them.
+class ConcordanceWriter {
+ public:
+  void add(std::string_view lang, std::int64_t variant_id, const std::vector<std::uint64_t>& trigrams);
+  // True when the pending postings have grown large enough to be written out now.
+  bool wants_flush() const;
+  // Writes the pending postings (inside the caller's transaction) and records that every
+  // variant up to max(`through`, the last one added) is indexed.
+  void flush(sql::Database& db, std::int64_t through);
+  // Forgets what is pending (after a rollback).
+  void clear();
+  bool empty() const { return languages_.empty(); }
+
+ private:
+  struct Slot {
+    std::uint64_t key;   // trigram with the top bit set; 0 = empty
+    std::uint32_t list;  // index into lists
+  };
+  struct List {
+    std::uint64_t trigram;
+    std::string bytes;  // varint distances between ascending variant ids
+    std::int64_t last;
+  };
+  struct Language {
+    std::string lang;
+    std::vector<Slot> slots;
+    std::vector<List> lists;
+    std::int64_t first_id = 0, last_id = 0, variants = 0;
+  };
+  Language& language(std::string_view lang);
+  static void grow(Language& l);
+  static void merge_small_segments(sql::Database& db, const std::string& lang, std::int64_t last);
+  std::vector<Language> languages_;
+  std::size_t bytes_ = 0;
+};
+
+// Indexes the variants the concordance index lacks (all of them in a memory of schema
+// version 1, whose FTS5 tables it drops), in one transaction of its own. Cheap when
+// nothing is missing.
+void complete_concordance_index(sql::Database& db);
+
+// Ids of the `lang` variants whose search key contains `key`, newest first, at most
+// `limit`; keys of one character match whole words, of two characters word starts.
+std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_view lang, std::string_view key,
+                                               std::size_t limit);
 
 // Byte ranges of `text` (a marker text) whose search key contains `key`.
 std::vector<std::pair<std::size_t, std::size_t>> find_matches(std::string_view text, std::string_view key,

@@ -63,6 +63,12 @@ Statement& Statement::bind(int i, std::string_view v) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int i, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, i, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) db_.fail(rc);
+  return *this;
+}
+
 Statement& Statement::bind_null(int i) {
   if (int rc = sqlite3_bind_null(stmt_, i); rc != SQLITE_OK) db_.fail(rc);
   return *this;
@@ -98,6 +104,12 @@ std::string Statement::text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   if (!p) return {};
   return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+std::string Statement::blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  if (!p) return {};
+  return std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
 std::optional<std::int64_t> Statement::optional_int64(int col) const {

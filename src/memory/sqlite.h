@@ -57,6 +57,8 @@ class Statement {
   Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Statement& bind_null(int i);
+  // Binds the bytes as a BLOB (copied).
+  Statement& bind_blob(int i, std::string_view bytes);
   // Binds NULL for an empty string.
   Statement& bind_text_or_null(int i, std::string_view v);
   Statement& bind_optional(int i, const std::optional<std::int64_t>& v);
@@ -71,6 +73,7 @@ class Statement {
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string text(int col) const;
+  std::string blob(int col) const;
   std::optional<std::int64_t> optional_int64(int col) const;
 
  private:

@@ -182,6 +182,8 @@ TmxWriter::TmxWriter(const std::string& path, const TmxWriterOptions& options) :
   m.attribute("srclang", options.srclang.empty() ? "*all*" : options.srclang);
   m.attribute("datatype", "plaintext");
   m.date("creationdate", options.creationdate);
+  for (const auto& a : options.header_annotations) m.annotation(a, 2);
+  if (!options.header_annotations.empty()) m.indent(1);
   m.end();
   m.indent(1);
   m.start("body");
@@ -255,6 +257,7 @@ std::int64_t export_tmx(const TranslationMemory& memory, const std::string& path
   TmxWriterOptions options;
   if (wanted.size() == 2) options.srclang = wanted.front();
   options.creationdate = memory.last_change();
+  options.header_annotations = memory.header_annotations();
   TmxWriter writer(path, options);
   std::int64_t written = 0;
   memory.for_each_unit(

@@ -57,17 +57,6 @@ std::string now_iso() {
   return buffer;
 }
 
-std::string search_table(std::string_view lang) { return "search_" + std::string(lang); }
-
-std::string indexed_key(std::string_view key) {
-  std::string out;
-  out.reserve(key.size() + 2);
-  out += kKeyBoundary;
-  out += key;
-  out += kKeyBoundary;
-  return out;
-}
-
 }  // namespace memory
 
 namespace {
@@ -77,7 +66,7 @@ using memory::PreparedUnit;
 using memory::PreparedVariant;
 using sql::Statement;
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Each step upgrades the schema from version k to k + 1; step 0 creates the first one.
 // A new version appends its ALTER/CREATE step here and raises kSchemaVersion.
@@ -129,6 +118,32 @@ CREATE TABLE annotations(
 CREATE INDEX annotations_by_unit ON annotations(unit_id);
 CREATE INDEX annotations_by_variant ON annotations(variant_id);
 )sql",
+    // Version 2: the concordance index in tables of its own instead of FTS5 (filled, and
+    // the FTS5 tables dropped, by complete_concordance_index on opening), and the props and
+    // notes of imported TMX headers.
+    R"sql(
+CREATE TABLE concordance_segments(
+  lang TEXT NOT NULL,
+  last_id INTEGER NOT NULL,
+  first_id INTEGER NOT NULL,
+  variants INTEGER NOT NULL,
+  PRIMARY KEY(lang, last_id)) WITHOUT ROWID;
+CREATE TABLE concordance_postings(
+  id INTEGER PRIMARY KEY,
+  lang TEXT NOT NULL,
+  segment INTEGER NOT NULL,
+  trigram INTEGER NOT NULL,
+  ids BLOB NOT NULL);
+CREATE UNIQUE INDEX concordance_by_trigram ON concordance_postings(lang, segment, trigram);
+INSERT INTO meta(key, value) VALUES ('concordance_through', '0');
+CREATE TABLE header_annotations(
+  id INTEGER PRIMARY KEY,
+  is_note INTEGER NOT NULL,
+  type TEXT,
+  lang TEXT,
+  text TEXT NOT NULL,
+  origin_file TEXT);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
@@ -142,12 +157,11 @@ struct StoredVariant {
 struct TranslationMemory::Impl {
   sql::Database db;
   bool in_batch = false;
-  std::set<std::string> search_tables;  // languages whose search table exists
+  memory::ConcordanceWriter concordance;  // postings of this transaction's variants
 
   // Prepared on first use.
   std::unique_ptr<Statement> find_by_hash, insert_unit, insert_variant, insert_annotation,
       unit_row, unit_variants, unit_annotations, refresh_unit, refresh_variant;
-  std::map<std::string, std::unique_ptr<Statement>> insert_search;
 
   int busy_timeout_ms;
 
@@ -155,7 +169,7 @@ struct TranslationMemory::Impl {
       : db(path, options.create_if_missing), busy_timeout_ms(options.busy_timeout_ms) {
     configure();
     migrate();
-    load_search_tables();
+    memory::complete_concordance_index(db);
   }
 
   void configure() {
@@ -221,37 +235,9 @@ struct TranslationMemory::Impl {
     for (auto* slot : {&find_by_hash, &insert_unit, &insert_variant, &insert_annotation, &unit_row, &unit_variants,
                        &unit_annotations, &refresh_unit, &refresh_variant})
       slot->reset();
-    insert_search.clear();
-    search_tables.clear();
+    concordance.clear();
     db.reopen();
     configure();
-    load_search_tables();
-  }
-
-  void load_search_tables() {
-    Statement s(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'search_*'"
-                    " AND name NOT GLOB 'search_*_*'");
-    while (s.step()) search_tables.insert(s.text(0).substr(7));
-  }
-
-  // The trigram index of one language, created with its first variant.
-  Statement& search_insert(const std::string& lang) {
-    auto& slot = insert_search[lang];
-    if (slot) return *slot;
-    const std::string table = memory::search_table(lang);
-    if (!search_tables.count(lang)) {
-      // detail=none and no column sizes keep the index to a fraction of a full one; a large
-      // in-memory hash and lazier merging make bulk imports flush and merge less often.
-      db.exec(("CREATE VIRTUAL TABLE IF NOT EXISTS " + table +
-               " USING fts5(key, content='', detail='none', columnsize=0, tokenize='trigram case_sensitive 1');"
-               " INSERT INTO " + table + "(" + table + ", rank) VALUES ('hashsize', 33554432);"
-               " INSERT INTO " + table + "(" + table + ", rank) VALUES ('automerge', 8);"
-               " INSERT INTO " + table + "(" + table + ", rank) VALUES ('crisismerge', 64);")
-                  .c_str());
-      search_tables.insert(lang);
-    }
-    slot = std::make_unique<Statement>(db, ("INSERT INTO " + table + "(rowid, key) VALUES (?1, ?2)").c_str());
-    return *slot;
   }
 
   void write_annotations(std::int64_t unit_id, std::optional<std::int64_t> variant_id,
@@ -281,7 +267,8 @@ struct TranslationMemory::Impl {
     s.bind(12, src.usage_count).bind_text_or_null(13, src.last_used_at);
     s.run();
     const std::int64_t id = db.last_insert_id();
-    search_insert(v.lang).bind(1, id).bind(2, memory::indexed_key(v.normalized)).run();
+    concordance.add(v.lang, id, v.trigrams);
+    if (concordance.wants_flush()) concordance.flush(db, 0);
     memory::index_variant(db, id, unit_id, v.lang, v.text);
     write_annotations(unit_id, id, src.annotations);
     return id;
@@ -368,6 +355,7 @@ PreparedUnit prepare_unit(TranslationUnit unit) {
     if (!v.text.codes.empty()) p.codes = serialize_codes(v.text.codes);
     p.normalized = fast_search_key(v.text.codes.empty() ? p.text : plain_text(InlineText{p.text, {}}), p.lang);
     p.hash = segment_hash(p.text);
+    p.trigrams = key_trigrams(p.normalized);
     prepared.variants.push_back(std::move(p));
   }
   prepared.unit = std::move(unit);
@@ -556,6 +544,7 @@ TranslationMemory::Batch::~Batch() {
 
 void TranslationMemory::Batch::commit() {
   if (!open_) return;
+  memory_.impl_->concordance.flush(memory_.impl_->db, 0);
   memory_.impl_->db.exec("COMMIT");
   memory_.impl_->in_batch = false;
   open_ = false;
@@ -567,6 +556,7 @@ AddResult TranslationMemory::add(const TranslationUnit& unit) {
   try {
     sql::Transaction tx(impl_->db);
     AddResult result = impl_->add(prepared);
+    impl_->concordance.flush(impl_->db, 0);
     tx.commit();
     return result;
   } catch (...) {
@@ -578,6 +568,35 @@ AddResult TranslationMemory::add(const TranslationUnit& unit) {
 AddResult memory::add_prepared(TranslationMemory& memory, const PreparedUnit& unit) {
   if (!memory.impl_->in_batch) ThrowUsage(tr("prepared units are added inside a batch"));
   return memory.impl_->add(unit);
+}
+
+void TranslationMemory::add_header_annotations(const std::vector<Annotation>& annotations,
+                                               const std::string& origin_file) {
+  if (annotations.empty()) return;
+  std::optional<sql::Transaction> tx;
+  if (!impl_->in_batch) tx.emplace(impl_->db);
+  Statement exists(impl_->db,
+                   "SELECT 1 FROM header_annotations WHERE is_note = ?1 AND coalesce(type, '') = ?2"
+                   " AND coalesce(lang, '') = ?3 AND text = ?4");
+  Statement insert(impl_->db,
+                   "INSERT INTO header_annotations(is_note, type, lang, text, origin_file) VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const auto& a : annotations) {
+    exists.bind(1, a.is_note ? 1 : 0).bind(2, a.type).bind(3, a.lang).bind(4, a.text);
+    const bool known = exists.step();
+    exists.reset();
+    if (known) continue;
+    insert.bind(1, a.is_note ? 1 : 0).bind_text_or_null(2, a.type).bind_text_or_null(3, a.lang).bind(4, a.text);
+    insert.bind_text_or_null(5, origin_file).run();
+  }
+  if (tx) tx->commit();
+}
+
+std::vector<Annotation> TranslationMemory::header_annotations() const {
+  Statement s(impl_->db,
+              "SELECT is_note, coalesce(type, ''), coalesce(lang, ''), text FROM header_annotations ORDER BY id");
+  std::vector<Annotation> out;
+  while (s.step()) out.push_back({s.int64(0) != 0, s.text(1), s.text(2), s.text(3)});
+  return out;
 }
 
 void TranslationMemory::record_use(std::int64_t unit_id) {
@@ -610,15 +629,18 @@ std::vector<ConcordanceHit> TranslationMemory::concordance(std::string_view quer
                                                             std::size_t limit) const {
   const std::string primary = primary_language(lang);
   const std::string key = search_key(query, primary);
-  if (key.empty() || limit == 0 || !impl_->search_tables.count(primary)) return {};
-  const std::string match = memory::trigram_query(key);
-  const std::string table = memory::search_table(primary);
-  Statement s(impl_->db, ("SELECT v.id, v.unit_id FROM " + table + " s JOIN variants v ON v.id = s.rowid WHERE " +
-                          table + " MATCH ?1 AND instr(v.normalized, ?2) > 0 ORDER BY s.rowid DESC LIMIT ?3")
-                             .c_str());
-  s.bind(1, match).bind(2, key).bind(3, static_cast<std::int64_t>(limit));
+  if (key.empty() || limit == 0) return {};
+  // Inside an open batch the pending postings belong to the same transaction.
+  if (impl_->in_batch && !impl_->concordance.empty()) impl_->concordance.flush(impl_->db, 0);
   std::vector<std::int64_t> ids;
-  while (s.step()) ids.push_back(s.int64(1));
+  {
+    Statement s(impl_->db, "SELECT unit_id FROM variants WHERE id = ?1");
+    for (std::int64_t variant : memory::concordance_variants(impl_->db, primary, key, limit)) {
+      s.bind(1, variant);
+      if (s.step()) ids.push_back(s.int64(0));
+      s.reset();
+    }
+  }
   std::vector<ConcordanceHit> hits;
   for (auto& unit : impl_->load_units(ids)) {
     ConcordanceHit hit;
