@@ -125,74 +125,104 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
     memory::FuzzyLookupStats lookup;
     candidates = x.index.candidates(query, options.min_score, &lookup);
     x.stats.postings_read = lookup.postings_read;
-    x.stats.candidates = lookup.candidates;
   }
 
-  // Best bound first; identical sources (which share their bound) next to each other.
-  std::vector<Ranked> ranked;
-  ranked.reserve(candidates.size());
-  for (auto& c : candidates) {
-    std::string key = codes_key(c.text);
-    ranked.push_back({std::move(c), std::move(key)});
-  }
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    if (a.candidate.upper != b.candidate.upper) return a.candidate.upper > b.candidate.upper;
-    if (a.key != b.key) return a.key < b.key;
-    return a.candidate.variant_id < b.candidate.variant_id;
-  });
+  // Best bound first. At equal bounds unchecked candidates come first, so that once the
+  // best is checked, so is every candidate that could tie with it; a candidate's check only
+  // ever lowers its bound. Most candidates are never checked: the loop ends once no bound
+  // left can enter the best `limit`.
+  auto heap_less = [](const memory::FuzzyCandidate& a, const memory::FuzzyCandidate& b) {
+    if (a.upper != b.upper) return a.upper < b.upper;
+    return a.checked && !b.checked;
+  };
+  std::make_heap(candidates.begin(), candidates.end(), heap_less);
+  auto pop = [&] {
+    std::pop_heap(candidates.begin(), candidates.end(), heap_less);
+    memory::FuzzyCandidate c = std::move(candidates.back());
+    candidates.pop_back();
+    return c;
+  };
 
-  // Score group by group until no later group can enter the best `limit`: a group's final
-  // scores never exceed its bound (plus one for a possible in-context match).
+  // Score group by group (identical sources, which share their bound, together) until no
+  // later group can enter the best `limit`: a group's final scores never exceed its bound
+  // (plus one for a possible in-context match).
   std::vector<Found> found;
   std::vector<std::unique_ptr<MatchText>> sources;
   std::priority_queue<int, std::vector<int>, std::greater<int>> best;  // the `limit` best scores
-  std::size_t i = 0;
-  while (i < ranked.size() && options.limit > 0) {
-    const int bound = ranked[i].candidate.upper + (has_context && ranked[i].candidate.upper == 100 ? 1 : 0);
-    if (best.size() >= options.limit && bound < best.top()) break;
-    std::size_t end = i + 1;
-    while (end < ranked.size() && ranked[end].candidate.upper == ranked[i].candidate.upper && ranked[end].key == ranked[i].key)
-      ++end;
-    auto source = std::make_unique<MatchText>(prepare_for_matching(ranked[i].candidate.text, from));
-    ++x.stats.scored;
-    const ScoreBreakdown plain = score_match(query, *source, options.scoring, 1, false);
-    if (plain.score + (has_context && plain.score == 100 ? 1 : 0) < options.min_score) {
-      i = end;
+  bool done = options.limit == 0;
+  while (!done && !candidates.empty()) {
+    const int upper = candidates.front().upper;
+    if (best.size() >= options.limit && upper + (has_context && upper == 100 ? 1 : 0) < best.top()) break;
+    if (!candidates.front().checked) {
+      memory::FuzzyCandidate c = pop();
+      ++x.stats.candidates;
+      if (x.index.check(c)) {
+        candidates.push_back(std::move(c));
+        std::push_heap(candidates.begin(), candidates.end(), heap_less);
+      }
       continue;
     }
-    // The group's translations: how many different ones, and each unit's date and context.
-    std::vector<std::pair<std::size_t, memory::FuzzyTarget>> targets;
-    std::vector<std::string> distinct;
-    for (std::size_t j = i; j < end; ++j) {
-      auto target = x.index.target(ranked[j].candidate.unit_id, target_lang);
-      if (!target) continue;
-      std::string k = codes_key(target->text);
-      if (std::find(distinct.begin(), distinct.end(), k) == distinct.end()) distinct.push_back(std::move(k));
-      targets.emplace_back(j, std::move(*target));
+    std::vector<Ranked> ranked;
+    while (!candidates.empty() && candidates.front().upper == upper) {
+      memory::FuzzyCandidate c = pop();
+      std::string key = codes_key(c.text);
+      ranked.push_back({std::move(c), std::move(key)});
     }
-    for (auto& [j, target] : targets) {
-      const bool same_context =
-          has_context && target.context_prev == options.context_prev && target.context_next == options.context_next;
-      Found f;
-      f.match.breakdown = score_match(query, *source, options.scoring, static_cast<int>(distinct.size()), same_context);
-      f.match.score = f.match.breakdown.score;
-      if (f.match.score < options.min_score) continue;
-      f.match.source = ranked[j].candidate.text;
-      f.match.target = std::move(target.text);
-      f.match.target_tag = std::move(target.tag);
-      f.match.translations = static_cast<int>(distinct.size());
-      f.match.unit_id = ranked[j].candidate.unit_id;
-      f.match.changed_at = std::move(target.changed_at);
-      f.match.changed_by = std::move(target.changed_by);
-      f.match.origin_file = std::move(target.origin_file);
-      f.match.origin_segment = std::move(target.origin_segment);
-      f.source = source.get();
-      best.push(f.match.score);
-      if (best.size() > options.limit) best.pop();
-      found.push_back(std::move(f));
+    std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+      if (a.key != b.key) return a.key < b.key;
+      return a.candidate.variant_id < b.candidate.variant_id;
+    });
+    std::size_t i = 0;
+    while (i < ranked.size()) {
+      const int bound = upper + (has_context && upper == 100 ? 1 : 0);
+      if (best.size() >= options.limit && bound < best.top()) {
+        done = true;
+        break;
+      }
+      std::size_t end = i + 1;
+      while (end < ranked.size() && ranked[end].candidate.upper == ranked[i].candidate.upper && ranked[end].key == ranked[i].key)
+        ++end;
+      auto source = std::make_unique<MatchText>(prepare_for_matching(ranked[i].candidate.text, from));
+      ++x.stats.scored;
+      const ScoreBreakdown plain = score_match(query, *source, options.scoring, 1, false);
+      if (plain.score + (has_context && plain.score == 100 ? 1 : 0) < options.min_score) {
+        i = end;
+        continue;
+      }
+      // The group's translations: how many different ones, and each unit's date and context.
+      std::vector<std::pair<std::size_t, memory::FuzzyTarget>> targets;
+      std::vector<std::string> distinct;
+      for (std::size_t j = i; j < end; ++j) {
+        auto target = x.index.target(ranked[j].candidate.unit_id, target_lang);
+        if (!target) continue;
+        std::string k = codes_key(target->text);
+        if (std::find(distinct.begin(), distinct.end(), k) == distinct.end()) distinct.push_back(std::move(k));
+        targets.emplace_back(j, std::move(*target));
+      }
+      for (auto& [j, target] : targets) {
+        const bool same_context =
+            has_context && target.context_prev == options.context_prev && target.context_next == options.context_next;
+        Found f;
+        f.match.breakdown = score_match(query, *source, options.scoring, static_cast<int>(distinct.size()), same_context);
+        f.match.score = f.match.breakdown.score;
+        if (f.match.score < options.min_score) continue;
+        f.match.source = ranked[j].candidate.text;
+        f.match.target = std::move(target.text);
+        f.match.target_tag = std::move(target.tag);
+        f.match.translations = static_cast<int>(distinct.size());
+        f.match.unit_id = ranked[j].candidate.unit_id;
+        f.match.changed_at = std::move(target.changed_at);
+        f.match.changed_by = std::move(target.changed_by);
+        f.match.origin_file = std::move(target.origin_file);
+        f.match.origin_segment = std::move(target.origin_segment);
+        f.source = source.get();
+        best.push(f.match.score);
+        if (best.size() > options.limit) best.pop();
+        found.push_back(std::move(f));
+      }
+      sources.push_back(std::move(source));
+      i = end;
     }
-    sources.push_back(std::move(source));
-    i = end;
   }
 
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {

@@ -508,6 +508,9 @@ struct FuzzyIndex::Impl {
   std::vector<WaitingVariant> waiting_variants;  // ids above `through`, in id order
   std::vector<Posting> postings;                 // scratch
   int reading = 0;                               // depth of begin_read()
+  // The last candidates() call, for check().
+  std::vector<std::uint64_t> query_ids;
+  ScoreBounds bounds;
 
   explicit Impl(const std::string& path) : db(path, false), current(make_current(db)) {}
 
@@ -733,7 +736,9 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
     }
     lists[t] = &x.load(distinct[t].id);
   }
-  std::vector<std::int64_t> survivors;
+  // The survivors, with the bound their count allows: D >= L - shared, so the base score
+  // is at most 100 * shared / L (and the true shared count is at most either length).
+  std::vector<FuzzyCandidate> out;
   for (auto& c : per_length) {
     for (std::size_t t = 0; t < n; ++t) {
       if (!lists[t] || c.in_prefix[t]) continue;
@@ -742,48 +747,62 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
       count_shared(c.found, list, distinct[t].count);
     }
     const int need = needed(c.length) - unread;
-    for (const auto& f : c.found)
-      if (f.shared >= need) survivors.push_back(f.id);
-  }
-  std::sort(survivors.begin(), survivors.end());
-
-  // Count filter passed: the distance bound on the stored token ids.
-  std::vector<std::pair<std::int64_t, int>> verified;  // (variant, upper bound)
-  for (std::int64_t id : survivors) {
-    ++stats->candidates;
-    x.tokens.bind(1, id);
-    if (x.tokens.step()) {
-      auto stored = x.tokens.keys(0);
-      if (int upper = upper_bound(stored, static_cast<int>(stored.size())); upper >= 0) verified.emplace_back(id, upper);
+    const int longest = std::max(bounds.query_length, c.length);
+    for (const auto& f : c.found) {
+      if (f.shared < need) continue;
+      FuzzyCandidate candidate;
+      candidate.variant_id = f.id;
+      candidate.checked = false;
+      const int shared = std::min({f.shared + unread, bounds.query_length, c.length});
+      candidate.upper = longest == 0 ? 100 : 100 * shared / longest;
+      out.push_back(std::move(candidate));
     }
-    x.tokens.reset();
   }
-  // Variants still waiting for their postings are checked one by one.
+  // Variants still waiting for their postings: their ids are at hand, so the distance bound.
   for (const auto& w : x.waiting_variants) {
     if (w.length < lo || w.length > hi || w.lang != lang) continue;
-    ++stats->candidates;
-    if (int upper = upper_bound(w.tokens, w.length); upper >= 0) verified.emplace_back(w.id, upper);
-  }
-  x.evict();
-
-  std::sort(verified.begin(), verified.end());
-  stats->verified = verified.size();
-  std::vector<FuzzyCandidate> out;
-  out.reserve(verified.size());
-  for (const auto& [id, upper] : verified) {
-    x.variant.bind(1, id);
-    if (x.variant.step()) {
-      FuzzyCandidate c;
-      c.variant_id = id;
-      c.upper = upper;
-      c.unit_id = x.variant.int64(0);
-      c.text.text = x.variant.text(1);
-      if (std::string codes = x.variant.text(2); !codes.empty()) c.text.codes = parse_codes(codes);
-      out.push_back(std::move(c));
+    if (int upper = upper_bound(w.tokens, w.length); upper >= 0) {
+      FuzzyCandidate candidate;
+      candidate.variant_id = w.id;
+      candidate.checked = false;
+      candidate.upper = upper;
+      out.push_back(std::move(candidate));
     }
-    x.variant.reset();
   }
+  stats->candidates = out.size();
+  x.evict();
+  x.query_ids = std::move(query_ids);
+  x.bounds = bounds;
   return out;
+}
+
+bool FuzzyIndex::check(FuzzyCandidate& c) {
+  if (c.checked) return true;
+  Impl& x = *impl_;
+  ReadSnapshot snapshot(*this);
+  x.tokens.bind(1, c.variant_id);
+  int upper = -1;
+  if (x.tokens.step()) {
+    const auto stored = x.tokens.keys(0);
+    const int length = static_cast<int>(stored.size());
+    const int max = x.bounds.max_distance(length);
+    const int d = match::token_distance(x.query_ids, stored, max);
+    const int longest = std::max(x.bounds.query_length, length);
+    if (d <= max) upper = longest == 0 ? 100 : 100 * (longest - d) / longest;
+  }
+  x.tokens.reset();
+  if (upper < 0) return false;
+  x.variant.bind(1, c.variant_id);
+  const bool found = x.variant.step();
+  if (found) {
+    c.upper = upper;
+    c.unit_id = x.variant.int64(0);
+    c.text.text = x.variant.text(1);
+    if (std::string codes = x.variant.text(2); !codes.empty()) c.text.codes = parse_codes(codes);
+    c.checked = true;
+  }
+  x.variant.reset();
+  return found;
 }
 
 std::optional<FuzzyTarget> FuzzyIndex::target(std::int64_t unit_id, std::string_view lang) {

@@ -45,6 +45,9 @@ struct FuzzyCandidate {
   std::int64_t unit_id = 0;
   InlineText text;
   int upper = 100;  // a bound on its base score (docs/matching.md): never below the true one
+  // False while `upper` comes from the words it shares with the query alone and `unit_id`
+  // and `text` are not read: FuzzyIndex::check() completes it.
+  bool checked = true;
 };
 
 // The translation side of a unit, as the matcher ranks it.
@@ -58,9 +61,8 @@ struct FuzzyTarget {
 
 // How much work a lookup did, for benchmarks and tests.
 struct FuzzyLookupStats {
-  std::size_t postings_read = 0;    // posting rows read
+  std::size_t postings_read = 0;    // postings merged or looked up
   std::size_t candidates = 0;       // variants passing the length and count filters
-  std::size_t verified = 0;         // of those, variants within the distance bound
 };
 
 class FuzzyIndex {
@@ -79,8 +81,15 @@ class FuzzyIndex {
   void end_read();
 
   // Every variant of `query.lang` whose score against `query` may reach `min_score`
-  // (1..101) before penalties: a superset of those that do, usually a small one.
+  // (1..101) before penalties: a superset of those that do, usually a small one. They come
+  // unchecked, with the bound their shared words allow, so that a caller that needs only
+  // the best few checks only those (check()).
   std::vector<FuzzyCandidate> candidates(const MatchText& query, int min_score, FuzzyLookupStats* stats = nullptr);
+
+  // Completes an unchecked candidate of the last candidates() call, in the same read
+  // transaction: the token distance gives its tighter bound, and its unit and text are
+  // read. False when it cannot reach that call's minimum after all, or is gone.
+  bool check(FuzzyCandidate& candidate);
 
   // Every variant of primary language `lang`, in id order, for exhaustive scans. Stops
   // when `visit` returns false.
