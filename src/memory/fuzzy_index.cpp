@@ -386,29 +386,28 @@ struct PostingList {
   // Adds postings in id order, all above the ids already held.
   void append(const std::vector<Posting>& postings) {
     if (postings.empty()) return;
-    std::unordered_map<int, std::size_t> added;
-    for (const auto& p : postings) ++added[p.length];
-    std::vector<int> all = lengths;
-    for (const auto& [length, n] : added)
-      if (!std::binary_search(lengths.begin(), lengths.end(), length)) all.push_back(length);
-    std::sort(all.begin(), all.end());
-    std::vector<std::size_t> new_starts(all.size() + 1, 0);
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      const auto old = at(all[i]).size();
-      const auto it = added.find(all[i]);
-      new_starts[i + 1] = new_starts[i] + old + (it == added.end() ? 0 : it->second);
+    int longest = lengths.empty() ? 0 : lengths.back();
+    for (const auto& p : postings) longest = std::max(longest, p.length);
+    // Per length: postings held, then postings added.
+    std::vector<std::size_t> held(static_cast<std::size_t>(longest) + 1, 0), added(held.size(), 0);
+    for (std::size_t i = 0; i < lengths.size(); ++i) held[static_cast<std::size_t>(lengths[i])] = starts[i + 1] - starts[i];
+    for (const auto& p : postings) ++added[static_cast<std::size_t>(p.length)];
+    std::vector<int> all;
+    std::vector<std::size_t> new_starts(1, 0);
+    std::vector<std::size_t> fill(held.size(), 0);
+    for (std::size_t l = 0; l < held.size(); ++l) {
+      if (held[l] + added[l] == 0) continue;
+      all.push_back(static_cast<int>(l));
+      fill[l] = new_starts.back() + held[l];
+      new_starts.push_back(new_starts.back() + held[l] + added[l]);
     }
     std::vector<std::int64_t> new_ids(new_starts.back());
-    std::vector<std::size_t> fill(all.size());
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      const auto old = at(all[i]);
-      std::copy(old.begin(), old.end(), new_ids.begin() + static_cast<std::ptrdiff_t>(new_starts[i]));
-      fill[i] = new_starts[i] + old.size();
+    for (std::size_t i = 0; i < lengths.size(); ++i) {
+      const auto at = static_cast<std::size_t>(lengths[i]);
+      std::copy(ids.begin() + static_cast<std::ptrdiff_t>(starts[i]), ids.begin() + static_cast<std::ptrdiff_t>(starts[i + 1]),
+                new_ids.begin() + static_cast<std::ptrdiff_t>(fill[at] - held[at]));
     }
-    for (const auto& p : postings) {
-      const auto i = static_cast<std::size_t>(std::lower_bound(all.begin(), all.end(), p.length) - all.begin());
-      new_ids[fill[i]++] = p.id;
-    }
+    for (const auto& p : postings) new_ids[fill[static_cast<std::size_t>(p.length)]++] = p.id;
     lengths = std::move(all);
     starts = std::move(new_starts);
     ids = std::move(new_ids);
