@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <set>
 
 #include "dilmanc/error.h"
@@ -14,6 +15,7 @@
 #include "dilmanc/text.h"
 #include "memory/code_format.h"
 #include "memory/memory_internal.h"
+#include "memory/schema_migration.h"
 #include "memory/fuzzy_index.h"
 #include "memory/sqlite.h"
 
@@ -154,6 +156,8 @@ struct StoredVariant {
 
 }  // namespace
 
+std::span<const char* const> memory::schema_steps() { return kMigrations; }
+
 struct TranslationMemory::Impl {
   sql::Database db;
   bool in_batch = false;
@@ -183,50 +187,11 @@ struct TranslationMemory::Impl {
     return *slot;
   }
 
-  int user_version() {
-    Statement s(db, "PRAGMA user_version");
-    s.step();
-    return static_cast<int>(s.int64(0));
-  }
-
-  void check_is_memory() {
-    Statement s(db, "SELECT value FROM meta WHERE key = 'format'");
-    if (!s.step() || s.text(0) != "dilmanc-memory") not_a_memory();
-  }
-
-  [[noreturn]] void not_a_memory() {
-    Error::Location where;
-    where.file = db.path();
-    ThrowInput(tr("this file is not a dilmanc translation memory"), where);
-  }
-
+  // Creates or upgrades the schema (schema_migration.h); the notice of an upgrade and its
+  // backup copy goes to standard error, as the one thing a user must hear about on opening.
   void migrate() {
-    int version = user_version();
-    if (version > kSchemaVersion) {
-      Error::Location where;
-      where.file = db.path();
-      ThrowInput(trf("the memory has schema version {1}; this dilmanc reads up to version {2}",
-                     version, kSchemaVersion),
-                 where);
-    }
-    if (version == kSchemaVersion) {
-      check_is_memory();
-      db.exec("PRAGMA journal_mode = WAL");
-      return;
-    }
-    db.exec("PRAGMA journal_mode = WAL");
-    sql::Transaction tx(db);
-    version = user_version();  // another process may have migrated meanwhile
-    if (version == 0) {
-      Statement tables(db, "SELECT count(*) FROM sqlite_schema");
-      tables.step();
-      if (tables.int64(0) != 0) not_a_memory();
-    } else {
-      check_is_memory();
-    }
-    for (int v = version; v < kSchemaVersion; ++v) db.exec(kMigrations[v]);
-    db.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
-    tx.commit();
+    memory::migrate_schema(db, kMigrations,
+                           [](const std::string& notice) { std::cerr << "dilmanc: " << notice << "\n"; });
   }
 
   // A rolled-back transaction may have dropped tables created inside it (search tables,
