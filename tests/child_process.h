@@ -1,6 +1,7 @@
 // Running the dilmanc executable as a child process that a test can kill, run as another
-// user or give resource limits; generating TMX files of distinct units; checking a memory
-// file the way SQLite itself does. For the crash, concurrency and storage-failure tests.
+// user or give resource limits; generating TMX files of distinct units, articles and their
+// translated XLIFF; checking a memory file the way SQLite itself does. For the crash,
+// concurrency and storage-failure tests.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "dilmanc/translation_memory.h"
+#include "dilmanc/xliff.h"
 #include "support.h"
 
 extern char** environ;
@@ -99,6 +101,55 @@ inline void write_tmx(const fs::path& path, const std::string& tag, int units) {
   write_file(path, out);
 }
 
+// A plain-text article: a title and `paragraphs` paragraphs of ten sentences unique to `tag`.
+// Returns the sentences in order.
+inline std::vector<std::string> write_article(const fs::path& path, const std::string& tag, int paragraphs) {
+  static const char* const kWords[] = {"refugees", "forum", "pledges", "Geneva", "ministry", "migration",
+                                       "delegation", "support", "housing", "education"};
+  std::vector<std::string> sentences = {"Report " + tag + " from the forum"};
+  std::string out = sentences.front() + "\n";
+  for (int p = 0; p < paragraphs; ++p) {
+    out += "\n";
+    for (int i = 0; i < 10; ++i) {
+      const int n = p * 10 + i;
+      if (i) out += " ";
+      sentences.push_back("The " + std::string(kWords[n % 10]) + " of " + tag + " item " + std::to_string(n) +
+                          " met the " + kWords[(n / 10) % 10] + " in Baku on day " + std::to_string(n % 28 + 1) + ".");
+      out += sentences.back();
+    }
+    out += "\n";
+  }
+  write_file(path, out);
+  return sentences;
+}
+
+// What a translator's tool leaves: every segment of the XLIFF file translated (each word
+// marked with the target language, numbers kept), state "translated". Returns the number of
+// segments translated.
+inline int translate_xliff(const fs::path& path) {
+  XliffDocument doc = read_xliff(path);
+  int translated = 0;
+  for (XliffFile& f : doc.files)
+    for (XliffUnit& u : f.units)
+      for (XliffSegment& s : u.segments) {
+        if (s.ignorable) continue;
+        s.has_target = true;
+        s.target.codes = s.source.codes;
+        s.target.text.clear();
+        bool in_word = false;
+        for (char c : s.source.text) {
+          const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+          if (letter && !in_word) s.target.text += f.target_language + "-";
+          in_word = letter;
+          s.target.text += c;
+        }
+        s.state = XliffState::kTranslated;
+        ++translated;
+      }
+  write_xliff(path, doc);
+  return translated;
+}
+
 // Units per origin file name (the file name without folders).
 inline std::map<std::string, std::int64_t> units_per_file(const fs::path& memory_path) {
   MemoryOptions options;
@@ -107,6 +158,20 @@ inline std::map<std::string, std::int64_t> units_per_file(const fs::path& memory
   std::map<std::string, std::int64_t> counts;
   memory.for_each_unit([&](const TranslationUnit& unit) {
     ++counts[fs::path(unit.origin_file).filename().string()];
+    return true;
+  });
+  return counts;
+}
+
+// Variants per origin file name of their unit: a merge adds a language to a unit that
+// already has the same source (docs/memory-format.md), so units alone do not show it.
+inline std::map<std::string, std::int64_t> variants_per_file(const fs::path& memory_path) {
+  MemoryOptions options;
+  options.create_if_missing = false;
+  TranslationMemory memory(memory_path.string(), options);
+  std::map<std::string, std::int64_t> counts;
+  memory.for_each_unit([&](const TranslationUnit& unit) {
+    counts[fs::path(unit.origin_file).filename().string()] += static_cast<std::int64_t>(unit.variants.size());
     return true;
   });
   return counts;

@@ -1,6 +1,9 @@
-// Eight processes import different files into one memory at the same time: every unit of
-// every file is there afterwards, and the memory passes PRAGMA integrity_check.
+// Eight processes import different files, or merge different articles, into one memory at
+// the same time: every unit of every file is there afterwards, and the memory passes
+// PRAGMA integrity_check.
 #include <doctest/doctest.h>
+
+#include <chrono>
 
 #include "child_process.h"
 
@@ -54,4 +57,73 @@ TEST_CASE("eight concurrent importers into one memory lose nothing") {
   counts = units_per_file(fresh);
   CHECK(counts["writer0.tmx"] == kUnits);
   CHECK(counts["writer1.tmx"] == kUnits);
+}
+
+TEST_CASE("eight concurrent merges of different articles into one memory lose nothing") {
+  constexpr int kWriters = 8;
+  constexpr int kParagraphs = 15;  // 151 segments per article and language
+  TempDir dir;
+  const fs::path work = dir / "work";
+  const fs::path out = dir / "editions";
+  fs::create_directory(work);
+  fs::create_directory(out);
+  const fs::path memory = dir / "m.db";
+  write_tmx(dir / "base.tmx", "base", 10);
+  REQUIRE(run_child({"import", "--memory", memory.string(), (dir / "base.tmx").string()}, dir / "base.log").exit_code ==
+          0);
+
+  std::vector<std::string> extract = {"extract", "--memory", (dir / "none.db").string(), "--from", "en", "--to",
+                                      "az,ru",   "-o",       work.string()};
+  for (int w = 0; w < kWriters; ++w) {
+    const fs::path article = work / ("news" + std::to_string(w) + ".en.txt");
+    write_article(article, "writer" + std::to_string(w), kParagraphs);
+    extract.push_back(article.string());
+  }
+  REQUIRE(run_child(extract, dir / "extract.log").exit_code == 0);
+  int segments = 0;
+  for (int w = 0; w < kWriters; ++w)
+    for (const char* lang : {"az", "ru"}) {
+      CAPTURE(w);
+      const int n = translate_xliff(work / ("news" + std::to_string(w) + "." + lang + ".xlf"));
+      if (segments == 0) segments = n;
+      REQUIRE(n == segments);
+    }
+
+  std::vector<pid_t> children;
+  const auto start = std::chrono::steady_clock::now();
+  for (int w = 0; w < kWriters; ++w) {
+    const std::string name = "news" + std::to_string(w);
+    children.push_back(spawn_cli({"merge", "--memory", memory.string(), "-o", out.string(),
+                                  (work / (name + ".az.xlf")).string(), (work / (name + ".ru.xlf")).string()},
+                                 dir / (name + ".log")));
+  }
+  for (int w = 0; w < kWriters; ++w) {
+    CAPTURE(w);
+    const int status = wait_child(children[w]);
+    CHECK_MESSAGE(status == 0, read_file(dir / ("news" + std::to_string(w) + ".log")));
+  }
+  const auto wall = std::chrono::steady_clock::now() - start;
+  CHECK(integrity_check(memory) == "ok");
+  // Each segment is one unit with its en, az and ru variants: the ru translation joins the
+  // unit the az one made, whose origin is the az file.
+  auto units = units_per_file(memory);
+  auto variants = variants_per_file(memory);
+  CHECK(units["base.tmx"] == 10);
+  std::int64_t total = 0;
+  for (int w = 0; w < kWriters; ++w) {
+    const std::string name = "news" + std::to_string(w);
+    CAPTURE(name);
+    CHECK(units[name + ".az.xlf"] == segments);
+    CHECK(variants[name + ".az.xlf"] == 3 * segments);
+    total += variants[name + ".az.xlf"] - units[name + ".az.xlf"];
+    for (const std::string lang : {"az", "ru"}) {
+      CAPTURE(lang);
+      const std::string edition = read_file(out / (name + "." + lang + ".txt"));
+      CHECK(edition.starts_with(lang + "-Report " + lang + "-writer" + std::to_string(w)));
+    }
+  }
+  CHECK(units.size() == 1 + kWriters);
+  MESSAGE(kWriters << " concurrent merges of 2 x " << segments << " segments each (in "
+                   << std::chrono::duration_cast<std::chrono::milliseconds>(wall).count() << " ms): " << total
+                   << " translations there, " << 2 * kWriters * segments - total << " lost");
 }
