@@ -268,15 +268,41 @@ TEST_CASE("extract refuses bad requests and writes nothing") {
   ExtractOptions same = o;
   same.target_languages = {"en-GB"};
   CHECK(kind_of({(dir / "a.en.txt").string()}, same) == Error::Kind::kUsage);
-  ExtractOptions nowhere = o;
-  nowhere.output_dir = dir / "missing";
-  CHECK(kind_of({(dir / "a.en.txt").string()}, nowhere) == Error::Kind::kUsage);
-  // The second article cannot be read: not even the first one's file is written.
+  ExtractOptions taken = o;
+  write_file(dir / "taken", "x");
+  taken.output_dir = dir / "taken";
+  CHECK(kind_of({(dir / "a.en.txt").string()}, taken) == Error::Kind::kUsage);
+  // The second article cannot be read: not even the first one's file is written, nor a
+  // folder made for it.
   CHECK(kind_of({(dir / "a.en.txt").string(), (dir / "gone.en.txt").string()}, o) == Error::Kind::kIo);
   CHECK_FALSE(fs::exists(dir / "a.ru.xlf"));
+  ExtractOptions fresh = o;
+  fresh.output_dir = dir / "new" / "xliff";
+  CHECK(kind_of({(dir / "a.en.txt").string(), (dir / "gone.en.txt").string()}, fresh) == Error::Kind::kIo);
+  CHECK_FALSE(fs::exists(dir / "new"));
   ExtractOptions low = o;
   low.min_score = 0;
   CHECK(kind_of({(dir / "a.en.txt").string()}, low) == Error::Kind::kUsage);
+}
+
+TEST_CASE("extract -o creates a missing output folder and its parents") {
+  TempDir dir;
+  write_file(dir / "a.en.txt", kText);
+  ExtractOptions o;
+  o.source_language = "en";
+  o.target_languages = {"ru", "az"};
+  o.output_dir = dir / "to" / "translators";
+  const auto files = extract({(dir / "a.en.txt").string()}, o, nullptr);
+  REQUIRE(files.size() == 2);
+  CHECK(files[0].path == dir / "to" / "translators" / "a.ru.xlf");
+  CHECK(read_xliff(files[0].path).files.at(0).original == "../../a.en.txt");
+  // Only the two files: each written whole, no temporary file left.
+  CHECK(std::distance(fs::directory_iterator(dir / "to" / "translators"), fs::directory_iterator()) == 2);
+  // The same from the command line, with a trailing slash.
+  CliResult r = run_cli({"extract", "--memory", (dir / "none.db").string(), "--from", "en", "--to", "ru", "-o",
+                         (dir / "cli" / "out").string() + "/", (dir / "a.en.txt").string()});
+  CHECK(r.exit_code == 0);
+  CHECK(fs::exists(dir / "cli" / "out" / "a.ru.xlf"));
 }
 
 TEST_CASE("dilmanc extract on the command line") {

@@ -313,3 +313,209 @@ TEST_CASE("merge refuses an article in another language than the XLIFF's source"
   CHECK(std::string(by_lang.what()).find("'ru'") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "summit.ru.txt"));
 }
+
+namespace {
+
+XliffSegment* find_segment(XliffDocument& doc, const std::string& id) {
+  for (XliffFile& f : doc.files)
+    for (XliffUnit& u : f.units)
+      for (XliffSegment& s : u.segments)
+        if (!s.ignorable && s.id == id) return &s;
+  return nullptr;
+}
+
+void give(XliffDocument& doc, const std::string& id, const std::string& target, XliffState state,
+          std::string qualifier = "", bool approved = false) {
+  XliffSegment* s = find_segment(doc, id);
+  REQUIRE_MESSAGE(s, id);
+  s->has_target = true;
+  s->target = InlineText{target, {}};
+  s->state = state;
+  s->state_qualifier = std::move(qualifier);
+  s->approved = approved;
+}
+
+std::vector<std::string> left_out_ids(const MergedEdition& e) {
+  std::vector<std::string> ids;
+  for (const MemoryExclusion& x : e.left_out) ids.push_back(x.id);
+  return ids;
+}
+
+bool in_memory(const TranslationMemory& memory, const std::string& source) {
+  return !memory.lookup_exact(InlineText{source, {}}, "en").empty();
+}
+
+}  // namespace
+
+TEST_CASE("merge: every usable target goes into the edition, finished ones into the memory (XLIFF 2.1)") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k21), nullptr);
+  XliffDocument doc = read_xliff(files.at(0).path);
+  give(doc, "b1.s1", "Лидеры встречаются в Баку", XliffState::kTranslated);
+  give(doc, "b2.s1", "Саммит открылся в понедельник в 10:30.", XliffState::kFinal);
+  give(doc, "b2.s2", "Делегация встретилась с прессой.", XliffState::kNeedsTranslation);  // initial
+  // Prefilled from a fuzzy match by extract and sent back untouched...
+  give(doc, "b3.s1", "Делегация встретилась с журналистами.", XliffState::kTranslated, "fuzzy-match");
+  XliffMatch fuzzy;
+  fuzzy.score = 88;
+  fuzzy.origin = "dilmanc memory";
+  fuzzy.source = InlineText{"The delegation met the journalists.", {}};
+  fuzzy.target = InlineText{"Делегация встретилась с журналистами.", {}};
+  find_segment(doc, "b3.s1")->matches = {fuzzy};
+  give(doc, "b3.s2", "Переговоры шли допоздна.", XliffState::kSignedOff);  // reviewed
+  XliffWriteOptions wo;
+  wo.version = XliffVersion::k21;
+  write_xliff(files[0].path, doc, wo);
+
+  TranslationMemory memory((dir / "tm.db").string());
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  const MergeResult r = merge({files[0].path}, mo, &memory);
+  REQUIRE(r.editions.size() == 1);
+  const MergedEdition& e = r.editions[0];
+  CHECK(e.translated == 5);
+  CHECK(read_file(e.edition) ==
+        "Лидеры встречаются в Баку\n\nСаммит открылся в понедельник в 10:30. Делегация встретилась с прессой.\n\n"
+        "Делегация встретилась с журналистами. Переговоры шли допоздна.\n");
+  CHECK(e.memory_units == 3);
+  CHECK(left_out_ids(e) == std::vector<std::string>{"b2.s2", "b3.s1"});
+  REQUIRE(e.left_out.size() == 2);
+  CHECK(e.left_out[0].reason == "its state, initial, says it still needs translation");
+  CHECK(e.left_out[1].reason == "it is the prefilled fuzzy match, unchanged");
+  CHECK(in_memory(memory, "Leaders meet in Baku"));
+  CHECK(in_memory(memory, "Talks went on until late."));
+  CHECK_FALSE(in_memory(memory, "The delegation met the press."));
+  CHECK(memory.stats().units == 3);
+
+  // Once the translator changed the prefilled match, it is their translation.
+  give(doc, "b3.s1", "Делегация встретилась с прессой.", XliffState::kTranslated, "fuzzy-match");
+  find_segment(doc, "b3.s1")->matches = {fuzzy};
+  write_xliff(files[0].path, doc, wo);
+  const MergeResult again = merge({files[0].path}, mo, &memory);
+  CHECK(left_out_ids(again.editions.at(0)) == std::vector<std::string>{"b2.s2"});
+  CHECK(in_memory(memory, "The delegation met the press."));
+}
+
+TEST_CASE("merge: XLIFF 1.2 states, approved, and OmegaT's targets that keep state new") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  XliffDocument doc = read_xliff(files.at(0).path);
+  // 1.2 keeps one state per trans-unit: one per block here.
+  give(doc, "b1", "Лидеры встречаются в Баку", XliffState::kNeedsReviewTranslation, "fuzzy-match");
+  give(doc, "b2.s1", "Саммит открылся в понедельник в 10:30.", XliffState::kNeedsReviewTranslation, "", true);
+  give(doc, "b2.s2", "Делегация встретилась с прессой.", XliffState::kNeedsReviewTranslation, "", true);
+  // As OmegaT returns what extract --copy-source sent: state new, the copy translated or not.
+  give(doc, "b3.s1", "Делегация встретилась с прессой.", XliffState::kNew);
+  give(doc, "b3.s2", "Talks went on until late.", XliffState::kNew);
+  write_xliff(files[0].path, doc);
+  const std::string written = read_file(files[0].path);
+  CHECK(written.find("approved=\"yes\"") != std::string::npos);
+  CHECK(written.find("<target state=\"new\">") != std::string::npos);
+
+  TranslationMemory memory((dir / "tm.db").string());
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  const MergeResult r = merge({files[0].path}, mo, &memory);
+  const MergedEdition& e = r.editions.at(0);
+  CHECK(e.translated == 5);
+  CHECK(read_file(e.edition).find("Talks went on until late.") != std::string::npos);  // the edition has it
+  CHECK(e.memory_units == 3);
+  CHECK(left_out_ids(e) == std::vector<std::string>{"b1.s1", "b3.s2"});
+  REQUIRE(e.left_out.size() == 2);
+  CHECK(e.left_out[0].reason == "its state, needs-review-translation, says it awaits review");
+  CHECK(e.left_out[1].reason == "it is a copy of the source, and no state says it was translated");
+  CHECK(in_memory(memory, "The summit opened on Monday at 10:30."));
+  CHECK(in_memory(memory, "The delegation met the press."));
+  CHECK_FALSE(in_memory(memory, "Leaders meet in Baku"));
+}
+
+TEST_CASE("merge: Trados and memoQ progress read from their own namespaces; blocks taken whole are listed") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  const std::string xlf =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" "
+      "xmlns:sdl=\"http://sdl.com/FileTypes/SdlXliff/1.0\" xmlns:mq=\"MQXliff\">"
+      "<file original=\"summit.en.txt\" datatype=\"plaintext\" source-language=\"en\" target-language=\"ru\"><body>"
+      "<trans-unit id=\"b1\" mq:status=\"ManuallyConfirmed\"><source>Leaders meet in Baku</source>"
+      "<target>Лидеры встречаются в Баку</target></trans-unit>"
+      "<trans-unit id=\"b2\"><source>The summit opened on Monday at 10:30. The delegation met the press.</source>"
+      "<seg-source><mrk mtype=\"seg\" mid=\"b2.s1\">The summit opened on Monday at 10:30.</mrk> "
+      "<mrk mtype=\"seg\" mid=\"b2.s2\">The delegation met the press.</mrk></seg-source>"
+      "<target><mrk mtype=\"seg\" mid=\"b2.s1\">Саммит открылся в понедельник в 10:30.</mrk> "
+      "<mrk mtype=\"seg\" mid=\"b2.s2\">Делегация встретилась с прессой.</mrk></target>"
+      "<sdl:seg-defs><sdl:seg id=\"b2.s1\" conf=\"Translated\"/><sdl:seg id=\"b2.s2\" conf=\"Draft\"/></sdl:seg-defs>"
+      "</trans-unit>"
+      "<trans-unit id=\"b3\" mq:status=\"Proofread\"><source>The delegation met the press. Talks went on until late.</source>"
+      "<target>Делегация встретилась с прессой. Переговоры шли допоздна.</target></trans-unit>"
+      "</body></file></xliff>";
+  write_file(dir / "summit.ru.xlf", xlf);
+  TranslationMemory memory((dir / "tm.db").string());
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  const MergeResult r = merge({dir / "summit.ru.xlf"}, mo, &memory);
+  const MergedEdition& e = r.editions.at(0);
+  CHECK(e.translated == 4);  // b3 as a whole block
+  CHECK(e.memory_units == 2);
+  CHECK(left_out_ids(e) == std::vector<std::string>{"b2.s2", "b3"});
+  REQUIRE(e.left_out.size() == 2);
+  CHECK(e.left_out[0].reason == "its state, needs-translation, says it still needs translation");
+  CHECK(e.left_out[1].reason.find("segmented the block otherwise") != std::string::npos);
+
+  const XliffDocument read = read_xliff(dir / "summit.ru.xlf");
+  const XliffUnit& b1 = read.files.at(0).units.at(0);
+  CHECK(b1.segments.at(0).state == XliffState::kTranslated);
+  CHECK(read.files[0].units.at(2).segments.at(0).state == XliffState::kSignedOff);
+}
+
+TEST_CASE("dilmanc merge: the summary says what went into the memory and what was left out, and why") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k21), nullptr);
+  XliffDocument doc = read_xliff(files.at(0).path);
+  give(doc, "b1.s1", "Лидеры встречаются в Баку", XliffState::kNeedsTranslation);
+  give(doc, "b2.s1", "Саммит открылся в понедельник в 10:30.", XliffState::kFinal);
+  give(doc, "b2.s2", "Делегация встретилась с прессой.", XliffState::kFinal);
+  give(doc, "b3.s1", "Делегация встретилась с прессой.", XliffState::kFinal);
+  give(doc, "b3.s2", "Переговоры шли допоздна.", XliffState::kNeedsTranslation);
+  XliffWriteOptions wo;
+  wo.version = XliffVersion::k21;
+  write_xliff(files[0].path, doc, wo);
+  const fs::path out = dir / "editions" / "ru";  // not there yet: made by merge
+  CliResult r = run_cli({"merge", "--memory", (dir / "tm.db").string(), "-o", out.string(), files[0].path.string()});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("summit.ru.txt: 5 of 5 segments translated; 3 memory units, 2 left out") != std::string::npos);
+  CHECK(r.out.find("  left out of the memory: b1.s1, b3.s2: its state, initial, says it still needs translation\n") !=
+        std::string::npos);
+  CHECK(fs::exists(out / "summit.ru.txt"));
+  CliResult quiet = run_cli({"merge", "--no-memory-update", "-o", out.string(), files[0].path.string()});
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.out.find("5 of 5 segments translated; the memory is not updated") != std::string::npos);
+  CHECK(quiet.out.find("left out") == std::string::npos);
+}
+
+TEST_CASE("merge -o creates a missing output folder, and only once everything was checked") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  MergeOptions mo;
+  mo.output_dir = dir / "out" / "ru";
+  // Untranslated: refused, and no folder is left behind.
+  CHECK_THROWS_AS(merge({files[0].path}, mo, nullptr), Error);
+  CHECK_FALSE(fs::exists(dir / "out"));
+  translate_all(files[0].path, XliffVersion::k12);
+  const MergeResult r = merge({files[0].path}, mo, nullptr);
+  CHECK(r.editions.at(0).edition == dir / "out" / "ru" / "summit.ru.txt");
+  CHECK(fs::exists(dir / "out" / "ru" / "summit.ru.txt"));
+  // Nothing but the edition: no temporary file beside it.
+  CHECK(std::distance(fs::directory_iterator(dir / "out" / "ru"), fs::directory_iterator()) == 1);
+  // An output path that is a file is refused as such.
+  write_file(dir / "taken", "x");
+  mo.output_dir = dir / "taken";
+  Error e = merge_error({files[0].path}, mo, nullptr);
+  CHECK(e.kind() == Error::Kind::kUsage);
+  CHECK(std::string(e.what()).find("is a file") != std::string::npos);
+}

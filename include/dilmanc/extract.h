@@ -78,9 +78,12 @@ struct ExtractedFile {
 // Reads and segments each article (the source language's segmentation rules), looks its
 // segments up through `matcher` (nullptr: no memory), builds every XLIFF first and then
 // writes them, each atomically: an unreadable article or a bad option writes nothing.
+// The output folder is created, with its parents, when it does not exist (and removed
+// again if no file could be written into it).
 // Throws Error(kUsage) for no article or target language, a target equal to the source,
-// a missing output folder or two articles with the same name; Error(kInput) and
-// Error(kIo) from reading the articles, the memory and writing the files.
+// an output path that is a file or two articles with the same name; Error(kInput) and
+// Error(kIo) from reading the articles, the memory, creating the folder and writing the
+// files.
 std::vector<ExtractedFile> extract(const std::vector<std::string>& articles, const ExtractOptions& options,
                                    FuzzyMatcher* matcher);
 

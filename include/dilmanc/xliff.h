@@ -53,6 +53,17 @@ XliffState parse_xliff_state(std::string_view name, XliffVersion version);
 // (translated, needs-review-*, signed-off, final).
 bool xliff_state_is_translated(XliffState state);
 
+struct XliffSegment;
+
+// Why a segment's target, as a translator's tool sent it back, should stay out of a
+// translation memory, in the interface language; "" when it may go in. In: approved, or
+// translated, signed-off (2.x reviewed) or final, except a 2.x target still equal to the
+// fuzzy match extract prefilled (state translated, qualifier fuzzy-match); a target with no
+// state or state new (OmegaT, Okapi) unless it is a copy of its source. Out: states that
+// say the target needs translation or review, and a segment without target.
+// docs/xliff-mapping.md ("Which translations go into the memory") has the reasoning.
+std::string xliff_memory_exclusion(const XliffSegment& segment, XliffVersion version);
+
 // A translation candidate for one segment: 1.2 <alt-trans>, 2.x <mtc:match>.
 struct XliffMatch {
   int score = 0;            // 0-100; 101 for an in-context match (2.x writes it as 100)

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -46,10 +47,25 @@ int run(const po::variables_map& vm, Context& ctx) {
   for (const std::string& f : vm["xliff"].as<std::vector<std::string>>()) files.emplace_back(f);
   const MergeResult result = merge(files, options, memory.get());
   for (const std::string& w : result.warnings) ctx.err << "dilmanc: " << trf("warning: {1}", w) << "\n";
-  for (const MergedEdition& e : result.editions)
-    ctx.out << e.edition.string() << ": "
-            << trf("{1} of {2} segments translated; {3} memory units", e.translated, e.segments, e.memory_units)
+  for (const MergedEdition& e : result.editions) {
+    ctx.out << e.edition.string() << ": ";
+    if (!memory) {
+      ctx.out << trf("{1} of {2} segments translated; the memory is not updated", e.translated, e.segments) << "\n";
+      continue;
+    }
+    ctx.out << trf("{1} of {2} segments translated; {3} memory units, {4} left out", e.translated, e.segments,
+                   e.memory_units, e.left_out.size())
             << "\n";
+    // One line per reason, with the segments it applies to, in the article's order.
+    std::vector<std::pair<std::string, std::string>> reasons;
+    for (const MemoryExclusion& x : e.left_out) {
+      auto it = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == x.reason; });
+      if (it == reasons.end()) reasons.emplace_back(x.reason, x.id);
+      else it->second += ", " + x.id;
+    }
+    for (const auto& [reason, ids] : reasons)
+      ctx.out << "  " << trf("left out of the memory: {1}: {2}", ids, reason) << "\n";
+  }
   if (vm.count("site")) {
     // Per article: the source and its merged editions, linked to each other.
     std::vector<std::filesystem::path> articles;

@@ -195,9 +195,7 @@ std::vector<ExtractedFile> extract(const std::vector<std::string>& articles, con
   for (const std::string& to : options.target_languages)
     if (primary_language(to) == from)
       ThrowUsage(trf("the target language '{1}' is the source language", to));
-  std::error_code ec;
-  if (!fs::is_directory(options.output_dir, ec))
-    ThrowUsage(trf("the output folder '{1}' does not exist", options.output_dir.string()));
+  xml::check_output_folder(options.output_dir);
   const fs::path out_dir = fs::weakly_canonical(fs::absolute(options.output_dir));
 
   std::set<std::string> names;
@@ -241,7 +239,15 @@ std::vector<ExtractedFile> extract(const std::vector<std::string>& articles, con
       files.push_back(std::move(out));
     }
   }
-  for (std::size_t i = 0; i < files.size(); ++i) xml::write_file_atomically(files[i].path, texts[i]);
+  // Each file is written whole or not at all; a folder made for them goes again if none
+  // could be written.
+  const std::vector<fs::path> created = xml::create_output_folder(options.output_dir);
+  try {
+    for (std::size_t i = 0; i < files.size(); ++i) xml::write_file_atomically(files[i].path, texts[i]);
+  } catch (...) {
+    xml::remove_created_folders(created);
+    throw;
+  }
   return files;
 }
 

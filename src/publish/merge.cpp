@@ -101,9 +101,7 @@ struct Pending {
 }  // namespace
 
 MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& options, TranslationMemory* memory) {
-  std::error_code ec;
-  if (!fs::is_directory(options.output_dir, ec))
-    ThrowUsage(trf("the output folder '{1}' does not exist", options.output_dir.string()));
+  xml::check_output_folder(options.output_dir);
   MergeResult result;
   std::vector<Pending> pending;
 
@@ -192,6 +190,10 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
             set_translation(doc, segment.id, target);
             check(segment.id, plain_text(segment.source), plain_text(target));
             ++out.edition.translated;
+            if (std::string why = xliff_memory_exclusion(xs, x.version); !why.empty()) {
+              out.edition.left_out.push_back({segment.id, std::move(why)});
+              continue;
+            }
             TranslationUnit tu;
             tu.tuid = segment.id;
             tu.source_lang = file.source_language;
@@ -235,6 +237,8 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
         set_block_translation(doc, b, whole_target);
         check(block.id, plain_text(block.source), plain_text(whole_target));
         ++out.edition.translated;
+        out.edition.left_out.push_back(
+            {block.id, tr("the translator's tool segmented the block otherwise: its sentences are not aligned")});
       }
 
       if (!changed.empty()) {
@@ -267,14 +271,16 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
   }
 
   // Everything is known to be good: temporary files, then the memory, then the names.
-  std::vector<fs::path> temps;
+  std::vector<fs::path> temps, created;
   auto remove_temps = [&] {
     for (const fs::path& t : temps) {
       std::error_code ignored;
       fs::remove(t, ignored);
     }
+    xml::remove_created_folders(created);
   };
   try {
+    created = xml::create_output_folder(options.output_dir);
     for (const Pending& p : pending) {
       fs::path temp = p.edition.edition;
       temp += ".merging";

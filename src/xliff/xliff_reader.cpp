@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <libxml/tree.h>
@@ -26,6 +27,34 @@ constexpr std::string_view kNs2Prefix = "urn:oasis:names:tc:xliff:document:2.";
 constexpr std::string_view kNsMtc = "urn:oasis:names:tc:xliff:matches:2.0";
 constexpr std::string_view kNsMda = "urn:oasis:names:tc:xliff:metadata:2.0";
 constexpr const char* kNsXml = "http://www.w3.org/XML/1998/namespace";
+constexpr std::string_view kNsSdl = "http://sdl.com/FileTypes/SdlXliff/1.0";
+constexpr const char* kNsMemoQ = "MQXliff";
+
+// Trados keeps a segment's progress in <sdl:seg conf="..."> (its confirmation levels),
+// memoQ in mq:status on the trans-unit; neither writes a 1.2 state. Their values in
+// XLIFF terms; kUnspecified for values not known here.
+XliffState trados_state(std::string_view conf) {
+  if (conf == "Draft" || conf == "RejectedTranslation" || conf == "NotTranslated")
+    return XliffState::kNeedsTranslation;
+  if (conf == "Translated") return XliffState::kTranslated;
+  if (conf == "RejectedSignOff") return XliffState::kNeedsReviewTranslation;
+  if (conf == "ApprovedTranslation") return XliffState::kSignedOff;
+  if (conf == "ApprovedSignOff") return XliffState::kFinal;
+  return XliffState::kUnspecified;
+}
+
+XliffState memoq_state(std::string_view status) {
+  if (status == "NotStarted" || status == "Rejected") return XliffState::kNeedsTranslation;
+  // Filled but not confirmed by anyone: edited, pre-translated, machine-translated,
+  // assembled from fragments.
+  if (status == "PartiallyEdited" || status == "Edited" || status == "PreTranslated" ||
+      status == "MachineTranslated" || status == "AssembledFromFragments")
+    return XliffState::kNeedsReviewTranslation;
+  if (status == "ManuallyConfirmed" || status == "ConfirmedTranslator") return XliffState::kTranslated;
+  if (status == "Proofread" || status == "Reviewer1Confirmed") return XliffState::kSignedOff;
+  if (status == "Reviewer2Confirmed") return XliffState::kFinal;
+  return XliffState::kUnspecified;
+}
 
 // Appends real text, dropping the private-use characters InlineText reserves as markers.
 void append_plain(InlineText& t, std::string_view s) {
@@ -330,7 +359,7 @@ class Reader {
     if (unit.kind.rfind("x-", 0) == 0) unit.kind.erase(0, 2);
     const bool approved = xml::attr(tu, "approved") == "yes";
 
-    const xmlNode *source = nullptr, *seg_source = nullptr, *target = nullptr;
+    const xmlNode *source = nullptr, *seg_source = nullptr, *target = nullptr, *seg_defs = nullptr;
     std::vector<const xmlNode*> notes, alt_trans, context_groups;
     for (const xmlNode* n = tu->children; n; n = n->next) {
       if (el(n, "source") && !source) source = n;
@@ -339,6 +368,7 @@ class Reader {
       else if (el(n, "note")) notes.push_back(n);
       else if (el(n, "alt-trans")) alt_trans.push_back(n);
       else if (el(n, "context-group")) context_groups.push_back(n);
+      else if (xml::is(n, "seg-defs") && xml::ns_of(n) == kNsSdl) seg_defs = n;
     }
     if (!source) fail(tu, trf("unit '{1}' has no <source>", unit.id));
     unit.notes = notes_of(notes, "from");
@@ -426,9 +456,24 @@ class Reader {
     const XliffState state = target ? parse_xliff_state(xml::attr(target, "state"), XliffVersion::k12)
                                     : XliffState::kUnspecified;
     const std::string qualifier = target ? xml::attr(target, "state-qualifier") : "";
+    // Without a 1.2 state, Trados's per sentence (the least advanced for a unit read as one
+    // segment) or memoQ's per unit.
+    std::map<std::string, XliffState> trados;
+    std::optional<XliffState> trados_least;
+    for (const xmlNode* n = seg_defs ? seg_defs->children : nullptr; n; n = n->next) {
+      if (!xml::is(n, "seg") || xml::ns_of(n) != kNsSdl || !xml::has_attr(n, "conf")) continue;
+      const XliffState vendor = trados_state(xml::attr(n, "conf"));
+      trados[xml::attr(n, "id")] = vendor;
+      trados_least = trados_least ? std::min(*trados_least, vendor) : vendor;
+    }
+    const XliffState memoq = memoq_state(xml::attr(tu, "status", kNsMemoQ));
     for (XliffSegment& s : unit.segments) {
       if (s.ignorable) continue;
       s.state = state;
+      if (state == XliffState::kUnspecified) {
+        auto t = trados.find(s.id);
+        s.state = t != trados.end() ? t->second : trados_least.value_or(memoq);
+      }
       s.state_qualifier = qualifier;
       s.approved = approved;
     }

@@ -1,7 +1,9 @@
 // Target states of XLIFF 1.2 and 2.x and the mapping between them.
 #include <array>
+#include <string>
 #include <utility>
 
+#include "dilmanc/messages.h"
 #include "dilmanc/xliff.h"
 
 namespace dilmanc {
@@ -68,6 +70,41 @@ bool xliff_state_is_translated(XliffState state) {
     case XliffState::kFinal: return true;
     default: return false;
   }
+}
+
+std::string xliff_memory_exclusion(const XliffSegment& s, XliffVersion version) {
+  if (s.ignorable || !s.has_target) return tr("the segment has no target");
+  if (s.approved) return "";
+  const std::string state(version == XliffVersion::k12 ? xliff12_state_name(s.state) : xliff2_state_name(s.state));
+  switch (s.state) {
+    case XliffState::kNeedsTranslation:
+    case XliffState::kNeedsAdaptation:
+    case XliffState::kNeedsL10n: return trf("its state, {1}, says it still needs translation", state);
+    case XliffState::kNeedsReviewTranslation:
+    case XliffState::kNeedsReviewAdaptation:
+    case XliffState::kNeedsReviewL10n: return trf("its state, {1}, says it awaits review", state);
+    case XliffState::kTranslated: {
+      // XLIFF 2 has no state for "prefilled, to review": extract writes a fuzzy match as
+      // translated with the qualifier fuzzy-match, and only a changed target shows that
+      // someone worked on it. (1.2 says needs-review-translation, caught above.)
+      if (version == XliffVersion::k12 || s.state_qualifier != "fuzzy-match") return "";
+      const std::string target = plain_text(s.target);
+      for (const XliffMatch& m : s.matches)
+        if (!m.in_context && m.score < 100 && plain_text(m.target) == target)
+          return tr("it is the prefilled fuzzy match, unchanged");
+      return "";
+    }
+    case XliffState::kSignedOff:
+    case XliffState::kFinal: return "";
+    case XliffState::kUnspecified:
+    case XliffState::kNew:
+      // Tools that keep no state (OmegaT leaves the "new" it was given, Okapi writes none):
+      // the target's content is all there is to judge by.
+      if (plain_text(s.target) == plain_text(s.source))
+        return tr("it is a copy of the source, and no state says it was translated");
+      return "";
+  }
+  return "";
 }
 
 }  // namespace dilmanc

@@ -112,4 +112,36 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
   }
 }
 
+void check_output_folder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+    ThrowUsage(trf("the output folder '{1}' is a file, not a folder", dir.string()));
+}
+
+std::vector<std::filesystem::path> create_output_folder(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  check_output_folder(dir);
+  std::vector<fs::path> created;
+  std::error_code ec;
+  // The missing folders, from `dir` up to the first that exists.
+  fs::path p = fs::absolute(dir, ec).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();  // "out/" names "out"
+  for (; !p.empty() && p != p.parent_path() && !fs::exists(p, ec); p = p.parent_path()) created.push_back(p);
+  for (auto it = created.rbegin(); it != created.rend(); ++it) {
+    std::error_code exists;
+    if (fs::create_directory(*it, ec) || fs::is_directory(*it, exists)) continue;
+    const std::string cause = ec ? ec.message() : tr("a file of that name is in the way");
+    remove_created_folders(created);
+    ThrowIo(trf("cannot create the folder: {1}", cause), {it->string()});
+  }
+  return created;
+}
+
+void remove_created_folders(const std::vector<std::filesystem::path>& created) noexcept {
+  for (const auto& dir : created) {
+    std::error_code ignored;
+    if (std::filesystem::is_empty(dir, ignored)) std::filesystem::remove(dir, ignored);
+  }
+}
+
 }  // namespace dilmanc::xml

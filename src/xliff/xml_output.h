@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dilmanc::xml {
 
@@ -44,5 +45,16 @@ class Writer {
 // then renamed over it. Throws Error(kIo) naming the path when any step fails; the
 // temporary file is removed then.
 void write_file_atomically(const std::filesystem::path& path, std::string_view data);
+
+// Refuses an output folder that exists as something else: Error(kUsage) naming it.
+void check_output_folder(const std::filesystem::path& dir);
+
+// Creates `dir` and its missing parents, and returns the folders it created, deepest first,
+// for remove_created_folders() when what was to go in them fails. Throws Error(kUsage) as
+// check_output_folder(), Error(kIo) naming the folder when it cannot be created.
+std::vector<std::filesystem::path> create_output_folder(const std::filesystem::path& dir);
+
+// Removes those of `created` that are still empty; never throws.
+void remove_created_folders(const std::vector<std::filesystem::path>& created) noexcept;
 
 }  // namespace dilmanc::xml
