@@ -57,8 +57,9 @@ Usage (Debian's Python, where python3-translate is installed):
         [--min 75] [--limit 5] [--shipped 6] [--shipped-sizes 10000] [--analyze-sample 100]
         [--max-queries SIZE:N,...] [--work DIR] [--shared DIR] [--queries FILE]
         [--skip-dilmanc | --reuse-tmdb] [--dilmanc-results FILE]
-The TMDB half takes long (about an hour of CPU at 342,270 units with every query): it
-saves its figures in the work folder after each size, so `--skip-dilmanc` runs it alone and
+The TMDB half takes long (with --max-queries 342270:200, about 10 minutes of CPU and 45 of
+wall clock on a loaded 2-core machine; every query at 342,270 units adds about 8 minutes of
+CPU): it saves its figures in the work folder after each size, so `--skip-dilmanc` runs it alone and
 `--reuse-tmdb` later puts a fresh dilmanc run beside them (or the --results FILE of a
 tmdb_compare_bench run made meanwhile, with --dilmanc-results).
 """
