@@ -1,7 +1,11 @@
 // Replays every kept fuzz input (tests/fuzz/regressions/<target>/) through the same entry
 // functions the libFuzzer targets call: each must give a result or a dilmanc::Error, never
-// another exception (a crash or a sanitizer report ends the test binary itself).
+// another exception (a crash or a sanitizer report ends the test binary itself), and in
+// bounded time: the fuzzers stop at a second under sanitizers; the replay allows ten
+// seconds of CPU time, far above what any input takes (0.07 s at most in a release build),
+// so that only a hang or a return of the slow paths these inputs found can fail it.
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <exception>
@@ -14,6 +18,19 @@
 
 namespace fs = std::filesystem;
 using namespace dilmanc::test;
+
+namespace {
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+constexpr double kMaxSecondsPerInput = 10;
+
+}  // namespace
 
 TEST_CASE("fuzz regression inputs give a result or a dilmanc::Error") {
   const fs::path root = source_dir() / "tests" / "fuzz" / "regressions";
@@ -29,12 +46,16 @@ TEST_CASE("fuzz regression inputs give a result or a dilmanc::Error") {
       CAPTURE(input.string());
       const std::string data = read_file(input);
       std::string failure;
+      const double start = cpu_seconds();
       try {
         target.run(data);
       } catch (const std::exception& e) {
         failure = e.what();
       }
+      const double seconds = cpu_seconds() - start;
       CHECK_MESSAGE(failure.empty(), target.name, " input ", input.filename().string(), ": ", failure);
+      CHECK_MESSAGE(seconds < kMaxSecondsPerInput, target.name, " input ", input.filename().string(), " took ",
+                    seconds, " s of CPU time");
       ++replayed;
     }
   }
