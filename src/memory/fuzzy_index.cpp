@@ -354,8 +354,11 @@ bool make_current(sql::Database& db) {
 
 
 // Lists the prefix filter does not need are still read when they are shorter than this
-// many bytes per candidate: reading them costs less than checking the candidates one by one.
-constexpr std::size_t kBytesPerCandidate = 300;
+// many bytes per candidate. Left unread, a word counts as shared by every candidate: more
+// candidates pass and their bounds are higher, but the matcher checks only the best few,
+// while reading a long list costs a short process its whole time (30: measured on the
+// 1M-unit memory, both for batches and for one `dilmanc query`).
+constexpr std::size_t kBytesPerCandidate = 30;
 
 // Posting lists kept decoded between lookups, at most about this many bytes: a batch
 // (extract, query on standard input) reads the lists of frequent words again and again.
@@ -370,18 +373,26 @@ struct QueryToken {
 struct PostingList {
   std::int64_t through = -1;  // holds every chunk up to this key (postings_through when read); -1: none
   std::size_t bytes = 0;     // stored size of those chunks: the cost of reading them again
+  // The lengths held: a short process reads only those its lookup allows, a list needed
+  // again for other lengths is read again in full.
+  int covered_lo = 1, covered_hi = 0;
   std::vector<int> lengths;  // ascending
   std::vector<std::size_t> starts;  // ids of lengths[i]: [starts[i], starts[i + 1])
-  std::vector<std::int64_t> ids;
+  // Not a vector: a long list is filled in place, and memory that is not cleared first is
+  // memory not touched twice.
+  std::unique_ptr<std::int64_t[]> ids;
   std::uint64_t used = 0;    // lookup counter at the last use, for eviction
+
+  bool covers(int lo, int hi) const { return covered_lo <= lo && hi <= covered_hi; }
+  std::size_t size() const { return starts.empty() ? 0 : starts.back(); }
 
   std::span<const std::int64_t> at(int length) const {
     auto it = std::lower_bound(lengths.begin(), lengths.end(), length);
     if (it == lengths.end() || *it != length) return {};
     const auto i = static_cast<std::size_t>(it - lengths.begin());
-    return {ids.data() + starts[i], starts[i + 1] - starts[i]};
+    return {ids.get() + starts[i], starts[i + 1] - starts[i]};
   }
-  std::size_t memory() const { return 160 + ids.size() * 8 + lengths.size() * 12; }
+  std::size_t memory() const { return 160 + size() * 8 + lengths.size() * 12; }
 
   // Adds postings in id order, all above the ids already held.
   void append(const std::vector<Posting>& postings) {
@@ -401,11 +412,10 @@ struct PostingList {
       fill[l] = new_starts.back() + held[l];
       new_starts.push_back(new_starts.back() + held[l] + added[l]);
     }
-    std::vector<std::int64_t> new_ids(new_starts.back());
+    std::unique_ptr<std::int64_t[]> new_ids(new std::int64_t[new_starts.back()]);
     for (std::size_t i = 0; i < lengths.size(); ++i) {
       const auto at = static_cast<std::size_t>(lengths[i]);
-      std::copy(ids.begin() + static_cast<std::ptrdiff_t>(starts[i]), ids.begin() + static_cast<std::ptrdiff_t>(starts[i + 1]),
-                new_ids.begin() + static_cast<std::ptrdiff_t>(fill[at] - held[at]));
+      std::copy(ids.get() + starts[i], ids.get() + starts[i + 1], new_ids.get() + (fill[at] - held[at]));
     }
     for (const auto& p : postings) new_ids[fill[static_cast<std::size_t>(p.length)]++] = p.id;
     lengths = std::move(all);
@@ -545,7 +555,7 @@ struct FuzzyIndex::Impl {
   // The stored size of a token's list, without reading it when it is not held.
   std::size_t stored_bytes(std::int32_t token) {
     if (auto it = lists.find(token); it != lists.end()) {
-      if (it->second.through != through) load(token);
+      if (it->second.through != through) load(token, it->second.covered_lo, it->second.covered_hi);
       return it->second.bytes;
     }
     list_size.bind(1, token);
@@ -555,19 +565,27 @@ struct FuzzyIndex::Impl {
     return bytes;
   }
 
-  // A token's list, read (or completed) from the index and kept.
-  const PostingList& load(std::int32_t token) {
+  // A token's list, with at least the lengths lo..hi, read (or completed) from the index
+  // and kept.
+  const PostingList& load(std::int32_t token, int lo, int hi) {
     PostingList& l = lists[token];
     l.used = lookups;
-    if (l.through == through) return l;
-    postings.clear();
+    if (l.covers(lo, hi) && l.through == through) return l;
     const std::size_t before = l.memory();
+    if (!l.covers(lo, hi)) {
+      const bool first = l.through < 0;
+      l = PostingList();
+      l.used = lookups;
+      l.covered_lo = first ? lo : 0;
+      l.covered_hi = first ? hi : std::numeric_limits<int>::max();
+    }
+    postings.clear();
     list.bind(1, token).bind(2, l.through);
     std::size_t bytes = 0;
     while (list.step()) {
       std::size_t size;
       const unsigned char* p = list.blob(1, &size);
-      decode_postings(p, size, 0, std::numeric_limits<int>::max(), postings);
+      decode_postings(p, size, l.covered_lo, l.covered_hi, postings);
       bytes += size;
     }
     list.reset();
@@ -575,7 +593,7 @@ struct FuzzyIndex::Impl {
     l.append(postings);
     l.bytes += bytes;
     l.through = through;
-    cached_bytes += l.memory() - before;
+    cached_bytes = cached_bytes + l.memory() - before;
     return l;
   }
 
@@ -680,8 +698,9 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
   }
   std::vector<const PostingList*> lists(n, nullptr);
   for (std::size_t t = 0; t < n; ++t)
-    if (x.lists.count(distinct[t].id)) lists[t] = &x.load(distinct[t].id);  // held already: free
-  for (std::size_t r = 0; r < widest; ++r) lists[order[r]] = &x.load(distinct[order[r]].id);
+    if (auto it = x.lists.find(distinct[t].id); it != x.lists.end() && it->second.covers(lo, hi))
+      lists[t] = &x.load(distinct[t].id, lo, hi);  // held already: free
+  for (std::size_t r = 0; r < widest; ++r) lists[order[r]] = &x.load(distinct[order[r]].id, lo, hi);
 
   // Per length, the prefix is chosen among the lists read, shortest at that length first
   // (a word absent at that length covers its count for free): their union is the
@@ -733,7 +752,7 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
       unread += distinct[t].count;
       continue;
     }
-    lists[t] = &x.load(distinct[t].id);
+    lists[t] = &x.load(distinct[t].id, lo, hi);
   }
   // The survivors, with the bound their count allows: D >= L - shared, so the base score
   // is at most 100 * shared / L (and the true shared count is at most either length).
