@@ -12,6 +12,7 @@
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/translation_memory.h"
 #include "match/index_keys.h"
+#include "memory/sqlite.h"
 #include "support.h"
 
 using dilmanc::FuzzyMatch;
@@ -338,6 +339,53 @@ TEST_CASE("matcher: the pinned scores, alternatives, context, adaptation, metada
   MatchOptions zero;
   zero.min_score = 0;
   CHECK_THROWS_AS(matcher.find("x", "en", "az", zero), dilmanc::Error);
+}
+
+TEST_CASE("fuzzy index: lists kept between lookups follow added units, moved postings and a rebuilt index") {
+  TempDir dir;
+  const std::string path = (dir / "memory.db").string();
+  TranslationMemory memory(path);
+  SentenceMaker maker(4242);
+  std::vector<std::vector<std::string>> sources;
+  auto add = [&](int count, int serial) {
+    TranslationMemory::Batch batch(memory);
+    for (int i = 0; i < count; ++i) {
+      auto w = maker.sentence();
+      sources.push_back(w);
+      const std::string s = SentenceMaker::join(w);
+      memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s), serial + i));
+    }
+    batch.commit();
+  };
+  add(300, 0);
+  FuzzyMatcher matcher(memory);
+  std::size_t nonempty = 0;
+  auto compare_some = [&](int queries) {
+    for (int q = 0; q < queries; ++q) {
+      const auto query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+      compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
+    }
+  };
+  compare_some(60);  // the lists of this memory are read and kept
+  // Enough units that postings move out of the waiting variants (more than one move's
+  // worth), in several transactions, while the matcher holds lists read before.
+  for (int round = 0; round < 3; ++round) {
+    add(1500, 10000 + round * 1500);
+    compare_some(60);
+  }
+  // Another connection drops the index and the next matcher rebuilds it: the lists kept
+  // from the old one must not be used.
+  {
+    dilmanc::sql::Database db(path, false);
+    db.exec("DROP TABLE fuzzy_postings; DROP TABLE fuzzy_variants; DROP TABLE fuzzy_state;");
+  }
+  {
+    TranslationMemory other(path);
+    FuzzyMatcher rebuilding(other);
+  }
+  add(50, 90000);
+  compare_some(60);
+  CHECK(nonempty > 200);
 }
 
 TEST_CASE("fuzzy index: a memory written before the index existed gets one when opened") {
