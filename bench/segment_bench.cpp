@@ -5,6 +5,13 @@
 // bundled example article when there is one for the language.
 //
 // Usage: segment_bench [MEGABYTES]   (default 10)
+//
+// With --paragraph [MEGABYTES,...] (default 5,10,25,50) it splits instead ONE paragraph of
+// each size (English news sentences, as above, joined into a single paragraph, and a
+// paragraph of words without a sentence end), checks the result, and prints the CPU time,
+// MB/s and the peak memory of the process after each: a hostile file's worst case, which
+// must grow linearly with the size.
+#include <sys/resource.h>
 #include <time.h>
 
 #include <chrono>
@@ -76,10 +83,62 @@ double cpu_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
+long peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+double load_average() {
+  double load = 0;
+  std::ifstream in("/proc/loadavg");
+  in >> load;
+  return load;
+}
+
+// One paragraph of `bytes`: the sentences joined by spaces, or "word " repeated.
+std::string one_paragraph(const std::vector<std::string>& sentences, std::size_t bytes) {
+  std::string out;
+  out.reserve(bytes + 4096);
+  for (std::size_t next = 0; out.size() < bytes; ++next) {
+    if (!out.empty()) out += ' ';
+    out += sentences.empty() ? std::string("word") : sentences[next % sentences.size()];
+  }
+  return out;
+}
+
+// Splits one paragraph per size; the sizes grow, so the peak memory after each is its own.
+int long_paragraphs(const std::vector<double>& sizes, const std::vector<std::string>& sentences) {
+  dilmanc::Segmenter segmenter("en");
+  std::printf("one English paragraph per size, split on one core (load average %.1f)\n", load_average());
+  bool all_right = true;
+  for (double megabytes : sizes) {
+    for (bool with_sentences : {true, false}) {
+      std::string paragraph = one_paragraph(with_sentences ? sentences : std::vector<std::string>{},
+                                            static_cast<std::size_t>(megabytes * 1e6));
+      const double cpu_start = cpu_seconds();
+      auto start = std::chrono::steady_clock::now();
+      std::vector<dilmanc::SentenceSpan> spans = segmenter.split(paragraph);
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double cpu = cpu_seconds() - cpu_start;
+      // Right: spans in order, inside the text, ending the text; one span without a stop.
+      bool right = !spans.empty() && spans.back().end == paragraph.size() && spans.front().begin == 0;
+      for (std::size_t i = 1; right && i < spans.size(); ++i) right = spans[i - 1].end < spans[i].begin;
+      if (!with_sentences) right = right && spans.size() == 1;
+      all_right = all_right && right;
+      std::printf("%-14s %5.1f MB: %8zu sentences; CPU %6.2f s = %5.1f MB/s (wall %6.2f s); peak RSS %5ld MB%s\n",
+                  with_sentences ? "sentences" : "no stop", paragraph.size() / 1e6, spans.size(), cpu,
+                  paragraph.size() / 1e6 / cpu, wall, peak_rss_mb(), right ? "" : "  WRONG");
+    }
+  }
+  return all_right ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const double megabytes = argc > 1 ? std::atof(argv[1]) : 10.0;
+  const bool paragraph_mode = argc > 1 && std::string(argv[1]) == "--paragraph";
+  const double megabytes = !paragraph_mode && argc > 1 ? std::atof(argv[1]) : 10.0;
   const fs::path shared = fs::path(DILMANC_BENCH_SOURCE_DIR) / ".." / "shared" / "data";
   const fs::path examples = fs::path(DILMANC_BENCH_SOURCE_DIR) / "examples";
   if (!fs::exists(shared / "corpus" / "en-az.tsv")) {
@@ -96,6 +155,12 @@ int main(int argc, char** argv) {
       {"az", shared / "corpus" / "en-az.tsv", 1},
       {"ru", shared / "corpus" / "az-ru.tsv", 1},
   };
+  if (paragraph_mode) {
+    std::vector<double> sizes;
+    std::stringstream list(argc > 2 ? argv[2] : "5,10,25,50");
+    for (std::string item; std::getline(list, item, ',');) sizes.push_back(std::atof(item.c_str()));
+    return long_paragraphs(sizes, corpus_column(languages[0].tsv, languages[0].column, 2600));
+  }
   std::printf("segmentation speed, one core, %.0f MB of news text per language\n", megabytes);
   for (const auto& l : languages) {
     auto sentences = corpus_column(l.tsv, l.column, 2600);

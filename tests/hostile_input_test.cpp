@@ -528,7 +528,15 @@ TEST_CASE("100,000 inline codes in one segment") {
   SUBCASE("HTML: translated with every pair moved, and written, in time linear in the codes") {
     const Segmenter segmenter("en");
     auto translate = [&](std::size_t pairs) {
-      auto pair = [](std::size_t i) { return "<a href=\"#" + std::to_string(i) + "\">w" + std::to_string(i) + "</a> "; };
+      auto pair = [](std::size_t i) {
+        const std::string n = std::to_string(i);
+        std::string out = "<a href=\"#";
+        out += n;
+        out += "\">w";
+        out += n;
+        out += "</a> ";
+        return out;
+      };
       std::string body, reversed;
       for (std::size_t i = 0; i < pairs; ++i) body += pair(i);
       for (std::size_t i = pairs; i-- > 0;) reversed += pair(i);
@@ -542,7 +550,8 @@ TEST_CASE("100,000 inline codes in one segment") {
       InlineText target;
       for (std::size_t i = pairs; i-- > 0;) {
         append_code(target, source.codes[2 * i]);
-        append_text(target, "w" + std::to_string(i));
+        append_text(target, "w");
+        append_text(target, std::to_string(i));
         append_code(target, source.codes[2 * i + 1]);
         append_text(target, " ");
       }

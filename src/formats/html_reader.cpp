@@ -190,6 +190,7 @@ class HtmlReader {
     sax->serror = &HtmlReader::on_error;
     ctxt_->userData = this;
     htmlParseDocument(ctxt_);
+    commit_stray_end_work();
     if (ctxt_->myDoc) {
       xmlFreeDoc(ctxt_->myDoc);
       ctxt_->myDoc = nullptr;
@@ -288,23 +289,15 @@ class HtmlReader {
   void problem(xmlErrorPtr error) {
     if (!error || error->code == XML_HTML_UNKNOWN_TAG) return;  // HTML5 elements libxml2 does not know
     if (error->code == XML_ERR_TAG_NAME_MISMATCH) {
-      // For an end tag that closes nothing, libxml2 compares its name with every open
-      // element: with thousands open, a page of such tags takes time of their number times
-      // the depth. Past a budget (about half a second) the page is refused.
-      stray_end_work_ += stack_.size() + 1;
-      if (stray_end_work_ > kMaxStrayEndWork && !failure_) {
-        Error::Location loc;
-        loc.file = source_;
-        loc.line = error->line;
-        loc.column = error->int2;
-        failure_.emplace(Error::Kind::kInput,
-                         trf("too many end tags close no open element at a nesting depth of {1}: the page "
-                             "cannot be read in reasonable time",
-                             std::to_string(stack_.size())),
-                         loc);
-        xmlStopParser(ctxt_);
-        return;
-      }
+      // For an end tag that closes nothing (or that an element above keeps from closing
+      // anything), libxml2 compares its name with the open elements: with thousands open,
+      // a page of such tags takes time of their number times the depth. libxml2 reports
+      // the same error for each element an end tag does close on its way down, which costs
+      // nothing more; that one is followed at once, at the same place, by the element's end.
+      commit_stray_end_work();
+      pending_stray_end_work_ = stack_.size() + 1;
+      pending_stray_end_at_ = now();
+      if (failure_) return;
     }
     if (!room_for_warning()) return;
     std::string message = error->message ? error->message : "";
@@ -314,6 +307,20 @@ class HtmlReader {
     loc.line = error->line;
     loc.column = error->int2;
     doc_.warnings.push_back(Error::Describe(trf("HTML problem, read as a browser would: {1}", message), loc));
+  }
+
+  // Past a budget of name comparisons (about half a second) the page is refused.
+  void commit_stray_end_work() {
+    if (pending_stray_end_work_ == 0) return;
+    stray_end_work_ += pending_stray_end_work_;
+    pending_stray_end_work_ = 0;
+    if (stray_end_work_ <= kMaxStrayEndWork || failure_) return;
+    failure_.emplace(Error::Kind::kInput,
+                     trf("too many end tags close no open element at a nesting depth of {1}: the page "
+                         "cannot be read in reasonable time",
+                         std::to_string(stack_.size())),
+                     where(pending_stray_end_at_));
+    xmlStopParser(ctxt_);
   }
 
   // A broken page can have a problem every few bytes: the first ones are kept, the rest
@@ -364,6 +371,8 @@ class HtmlReader {
   bool untranslatable() const { return !stack_.empty() && stack_.back().untranslatable; }
 
   void start_element(const char* name_chars, const xmlChar** atts) {
+    commit_stray_end_work();
+    if (failure_) return;
     std::string name = name_chars;
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     std::size_t current = now();
@@ -484,6 +493,10 @@ class HtmlReader {
   }
 
   void end_element(const char* name_chars) {
+    if (pending_stray_end_work_ > 0 && now() == pending_stray_end_at_)
+      pending_stray_end_work_ = 0;  // an element closed on the way down (see problem())
+    commit_stray_end_work();
+    if (failure_) return;
     std::string name = name_chars;
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     std::size_t current = now();
@@ -545,6 +558,8 @@ class HtmlReader {
   }
 
   void text(std::string_view decoded) {
+    commit_stray_end_work();
+    if (failure_) return;
     std::size_t begin = pos_;
     std::size_t end = std::max(now(), pos_);
     pos_ = end;
@@ -569,6 +584,8 @@ class HtmlReader {
 
   // Comments, processing instructions, CDATA: placeholders inside a block, skeleton outside.
   void other(const char* what) {
+    commit_stray_end_work();
+    if (failure_) return;
     std::size_t begin = pos_;
     std::size_t end = std::max(now(), pos_);
     pos_ = end;
@@ -870,7 +887,9 @@ class HtmlReader {
   std::string block_element_;
   std::vector<Item> items_;
   std::optional<Error> failure_;
-  std::size_t stray_end_work_ = 0;
+  std::size_t stray_end_work_ = 0;          // name comparisons libxml2 made for stray end tags
+  std::size_t pending_stray_end_work_ = 0;  // the last one's, unless an element closes at once
+  std::size_t pending_stray_end_at_ = 0;
   std::size_t warnings_left_out_ = 0;
 };
 
