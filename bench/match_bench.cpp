@@ -24,6 +24,10 @@
 //   edited <TAB> memory size <TAB> text <TAB> the memory sentence it was made from
 // The memory of size N is the first N corpus pairs that are not held out, in order.
 //
+// --index-cost measures what the fuzzy index adds to writing a variant: index_variant()
+// alone on 200,000 corpus pairs (both sides), in one transaction that is rolled back, and
+// the share of it that is cutting and folding the words (content_base_keys), in CPU time.
+//
 // --memory DB runs the queries of step 3 against an existing memory (for instance the
 // memory benchmark's million.db) instead of growing one; its "held-out" sentences are in
 // that memory when it was built from the whole corpus.
@@ -45,6 +49,9 @@
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/translation_memory.h"
 #include "corpus.h"
+#include "match/index_keys.h"
+#include "memory/fuzzy_index.h"
+#include "memory/sqlite.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -146,6 +153,41 @@ void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::v
   std::fflush(stdout);
 }
 
+// index_variant() per variant, and its word keys alone, in CPU time.
+void index_cost(const std::vector<Pair>& pairs, const fs::path& work) {
+  fs::create_directories(work);
+  const fs::path db = work / "index-cost.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  { dilmanc::TranslationMemory memory(db.string()); }
+  const std::size_t n = std::min<std::size_t>(pairs.size(), 200000);
+  double keys_ms = 0, index_ms = 0;
+  {
+    const double start = cpu_ms();
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      total += dilmanc::content_base_keys(pairs[i].en, "en").size() + dilmanc::content_base_keys(pairs[i].ru, "ru").size();
+    keys_ms = cpu_ms() - start;
+    if (total == 0) std::printf("(no words)\n");
+  }
+  {
+    dilmanc::sql::Database connection(db.string(), false);
+    // The memory's own settings for its connection.
+    connection.exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; BEGIN");
+    const double start = cpu_ms();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto id = static_cast<std::int64_t>(i);
+      dilmanc::memory::index_variant(connection, 2 * id + 1, id + 1, "en", pairs[i].en);
+      dilmanc::memory::index_variant(connection, 2 * id + 2, id + 1, "ru", pairs[i].ru);
+    }
+    index_ms = cpu_ms() - start;
+    connection.exec("ROLLBACK");
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  const double variants = 2.0 * static_cast<double>(n);
+  std::printf("index_variant: %.2f us CPU per variant over %.0f variants, of which word keys %.2f us\n",
+              1000.0 * index_ms / variants, variants, 1000.0 * keys_ms / variants);
+}
+
 fs::path dilmanc_executable() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -180,6 +222,7 @@ int main(int argc, char** argv) {
   std::size_t query_count = 1000;
   fs::path write_queries;
   fs::path existing;
+  bool measure_index = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--shared" && i + 1 < argc) shared = argv[++i];
@@ -188,9 +231,10 @@ int main(int argc, char** argv) {
     else if (a == "--queries" && i + 1 < argc) query_count = std::stoul(argv[++i]);
     else if (a == "--write-queries" && i + 1 < argc) write_queries = argv[++i];
     else if (a == "--memory" && i + 1 < argc) existing = argv[++i];
+    else if (a == "--index-cost") measure_index = true;
     else {
       std::cerr << "usage: match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N] [--write-queries FILE]"
-                   " [--memory DB]\n";
+                   " [--memory DB] [--index-cost]\n";
       return 2;
     }
   }
@@ -251,6 +295,10 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (measure_index) {
+    index_cost(pairs, work);
+    return 0;
+  }
   if (!existing.empty()) {
     dilmanc::MemoryOptions options;
     options.create_if_missing = false;

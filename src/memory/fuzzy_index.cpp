@@ -77,16 +77,7 @@ struct Posting {
 };
 
 // A chunk holds its postings in id order, each as two varints: the id's distance from
-// the previous one, and the variant's length.
-void encode_postings(const std::vector<Posting>& postings, std::string& out) {
-  std::int64_t previous = 0;
-  for (const auto& p : postings) {
-    put_varint(out, static_cast<std::uint64_t>(p.id - previous));
-    put_varint(out, static_cast<std::uint64_t>(p.length));
-    previous = p.id;
-  }
-}
-
+// the previous one, and the variant's length (flush_postings writes them).
 // The chunk's postings whose length is in [lo, hi], appended to `out`.
 void decode_postings(const unsigned char* p, std::size_t n, int lo, int hi, std::vector<Posting>& out) {
   std::int64_t id = 0;
@@ -191,7 +182,12 @@ std::int64_t flush_postings(sql::Database& db, std::int64_t slice) {
   Query waiting(db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants WHERE variant_id > ?1"
                     " ORDER BY variant_id LIMIT ?2");
   waiting.bind(1, through).bind(2, slice);
-  std::unordered_map<std::int32_t, std::vector<Posting>> groups;  // token -> postings, in id order
+  // (token, posting) pairs sorted once: cheaper than a list per token in a hash map.
+  struct Entry {
+    std::int32_t token;
+    Posting posting;
+  };
+  std::vector<Entry> entries;
   std::int64_t last = through, moved = 0;
   while (waiting.step()) {
     const std::int64_t id = waiting.int64(0);
@@ -201,21 +197,28 @@ std::int64_t flush_postings(sql::Database& db, std::int64_t slice) {
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     for (std::uint64_t k : keys)
-      groups[static_cast<std::int32_t>(static_cast<std::uint32_t>(k))].push_back({id, static_cast<int>(length)});
+      entries.push_back({static_cast<std::int32_t>(static_cast<std::uint32_t>(k)), {id, static_cast<int>(length)}});
     last = id;
     ++moved;
   }
   if (moved == 0) return 0;
-  // In token order, so that the inserts walk the table's B-tree once.
-  std::vector<std::int32_t> tokens;
-  tokens.reserve(groups.size());
-  for (const auto& g : groups) tokens.push_back(g.first);
-  std::sort(tokens.begin(), tokens.end());
+  // In token order, so that the inserts walk the table's B-tree once; each token's
+  // postings in id order.
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.token != b.token ? a.token < b.token : a.posting.id < b.posting.id;
+  });
   Query insert(db, "INSERT INTO fuzzy_postings(token, chunk, ids) VALUES (?1, ?2, ?3)");
   std::string blob;
-  for (std::int32_t token : tokens) {
+  for (std::size_t i = 0; i < entries.size();) {
     blob.clear();
-    encode_postings(groups[token], blob);
+    const std::int32_t token = entries[i].token;
+    std::int64_t previous = 0;
+    for (; i < entries.size() && entries[i].token == token; ++i) {
+      const Posting& p = entries[i].posting;
+      put_varint(blob, static_cast<std::uint64_t>(p.id - previous));
+      put_varint(blob, static_cast<std::uint64_t>(p.length));
+      previous = p.id;
+    }
     insert.bind(1, token).bind(2, last).bind_blob(3, blob.data(), blob.size()).run();
   }
   set_state(db, "postings_through", last);
