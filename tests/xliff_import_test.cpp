@@ -138,3 +138,46 @@ TEST_CASE("XLIFF import refuses what merge's reader refuses, naming the file, an
   CHECK(memory.stats().units == 0);
   CHECK_THROWS_AS(entries_of(dir / "missing.xlf"), Error);
 }
+
+TEST_CASE("XLIFF import streams: groups of 2.x, bin-units of 1.2, and entity references in a unit") {
+  TempDir dir;
+  write_file(dir / "g.xlf", R"(<?xml version="1.0"?>
+<xliff version="2.1" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en" trgLang="ru"><file id="f1" original="g.txt">
+<notes><note>For the file</note></notes>
+<group id="g1" translate="no"><unit id="u1"><segment state="final"><source>Code</source><target>Код</target></segment></unit>
+<group id="g2" translate="yes"><unit id="u2"><segment state="final"><source>Open</source><target>Открыть</target></segment></unit></group></group>
+<unit id="u3"><segment state="final"><source>Close</source><target>Закрыть</target></segment></unit>
+</file><file id="f2"><unit id="u3"><segment state="final"><source>Save</source><target>Сохранить</target></segment></unit></file></xliff>)");
+  const auto entries = entries_of(dir / "g.xlf");
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[0].skipped);  // the group's translate="no"
+  CHECK_FALSE(entries[1].skipped);  // an inner group says yes again
+  CHECK_FALSE(entries[2].skipped);
+  CHECK(entries[2].unit.origin_file == "g.txt");
+  CHECK_FALSE(entries[3].skipped);  // unit ids are unique per file, not per document
+  CHECK(entries[3].unit.origin_file == "g.xlf");
+
+  write_file(dir / "bin.xlf", R"(<?xml version="1.0"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="b.rc" source-language="en" target-language="ru" datatype="winres"><header><skl><internal-file>&lt;trans-unit id="x"&gt;</internal-file></skl></header><body>
+<bin-unit id="bin1" mime-type="image/png"><bin-source><external-file href="logo.png"/></bin-source>
+<trans-unit id="t1"><source>Logo text</source><target state="final">Текст логотипа</target></trans-unit></bin-unit>
+</body></file></xliff>)");
+  const auto bin = entries_of(dir / "bin.xlf");
+  REQUIRE(bin.size() == 1);
+  CHECK_FALSE(bin[0].skipped);
+
+  // Declared in the internal subset, used in a unit: never expanded, the file refused.
+  write_file(dir / "ent.xlf", R"(<?xml version="1.0"?>
+<!DOCTYPE xliff [<!ENTITY co "Example Inc.">]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="e.txt" source-language="en" target-language="ru" datatype="plaintext"><body>
+<trans-unit id="1"><source>By &co;</source><target state="final">От &co;</target></trans-unit>
+</body></file></xliff>)");
+  try {
+    entries_of(dir / "ent.xlf");
+    FAIL("an entity reference was read");
+  } catch (const Error& e) {
+    CHECK(e.kind() == Error::Kind::kInput);
+    CHECK(std::string(e.what()).find("&co;") != std::string::npos);
+    CHECK(e.where().line == 4);
+  }
+}

@@ -1,5 +1,6 @@
-// Finished translations of XLIFF 1.2 and 2.x files as memory units. The file is read by
-// the XLIFF reader merge uses (src/xliff), so both see the same units, codes and states.
+// Finished translations of XLIFF 1.2 and 2.x files as memory units. Each unit is read by
+// the XLIFF reader merge uses (src/xliff), so both see the same units, codes and states;
+// the file is streamed, a unit at a time, so it is never held whole.
 #include "memory/xliff_import.h"
 
 #include <filesystem>
@@ -7,7 +8,9 @@
 #include "dilmanc/messages.h"
 #include "dilmanc/text.h"
 #include "dilmanc/xliff.h"
+#include "memory/xml_reader.h"
 #include "xliff/inline_codes.h"
+#include "xliff/unit_stream.h"
 
 namespace dilmanc::memory {
 namespace {
@@ -123,23 +126,37 @@ void read_unit_2(const XliffFile& file, const XliffUnit& unit, const std::string
 void read_xliff(const std::string& path, const std::string& display_name,
                 const std::function<void(TmxEntry&)>& yield,
                 const std::function<void(std::int64_t bytes)>& progress) {
-  const XliffDocument doc = dilmanc::read_xliff(path, display_name);
+  // One unit at a time: the streaming parser expands each unit, the XLIFF reader reads it.
+  XmlReader xml(path, display_name);
+  xliff_detail::UnitStream units(display_name);
   const std::string file_name = std::filesystem::path(path).filename().string();
-  std::error_code ec;
-  const auto size = static_cast<std::int64_t>(std::filesystem::file_size(path, ec));
-  std::size_t total = 0, done = 0;
-  for (const XliffFile& file : doc.files) total += file.units.size();
-  const bool v2 = doc.version != XliffVersion::k12;
-  for (const XliffFile& file : doc.files) {
-    const std::string& origin = file.original.empty() ? file_name : file.original;
-    for (const XliffUnit& unit : file.units) {
-      if (v2)
-        read_unit_2(file, unit, origin, yield);
-      else
-        read_unit_12(file, unit, origin, yield);
-      // The file is parsed whole first; what is left is turning its units into entries.
-      if (progress && ++done % 1024 == 0 && !ec) progress(size * static_cast<std::int64_t>(done) / static_cast<std::int64_t>(total));
+  std::int64_t count = 0;
+  bool more = xml.read();
+  while (more) {
+    if (xml.is_element()) {
+      const std::string name = xml.local_name();
+      if (name == "file") {
+        units.new_file();
+      } else if (name == "trans-unit" || name == "unit") {
+        XliffVersion version;
+        XliffFile file;
+        XliffUnit unit;
+        if (units.read(xml.expand(), version, file, unit)) {
+          const std::string& origin = file.original.empty() ? file_name : file.original;
+          if (version == XliffVersion::k12)
+            read_unit_12(file, unit, origin, yield);
+          else
+            read_unit_2(file, unit, origin, yield);
+        }
+        if (progress && ++count % 1024 == 0) progress(xml.bytes_read());
+        more = xml.skip();
+        continue;
+      } else if (name == "header" || name == "skeleton" || name == "notes" || name == "metadata") {
+        more = xml.skip();  // nothing the memory keeps, and 1.2 skeletons can be large
+        continue;
+      }
     }
+    more = xml.read();
   }
 }
 

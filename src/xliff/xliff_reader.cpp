@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "dilmanc/messages.h"
 #include "dilmanc/xliff.h"
 #include "xliff/inline_codes.h"
+#include "xliff/unit_stream.h"
 #include "xliff/xml_input.h"
 
 namespace dilmanc {
@@ -165,6 +167,64 @@ class Reader {
 
   XliffDocument read(xmlDoc* doc) {
     xmlNode* root = xmlDocGetRootElement(doc);
+    const XliffVersion version = start(root);
+    return version == XliffVersion::k12 ? read12(root) : read2(root);
+  }
+
+  // Streaming: `node` is a unit element expanded by a streaming parser, its ancestors up to
+  // the root still attached (their attributes read, their other children not). new_file()
+  // is called at each <file> start before its units.
+  void new_file() { file_started_ = true; }
+
+  bool stream_unit(const xmlNode* node, XliffVersion& version, XliffFile& file, XliffUnit& unit) {
+    const xmlNode* root = node;
+    while (root->parent && root->parent->type == XML_ELEMENT_NODE) root = root->parent;
+    if (!streaming_) {
+      stream_version_ = start(root);
+      streaming_ = true;
+    }
+    version = stream_version_;
+    const bool v2 = version != XliffVersion::k12;
+    if (!el(node, v2 ? "unit" : "trans-unit")) return false;
+    const xmlNode* f = node->parent;
+    while (f && !el(f, "file")) f = f->parent;
+    if (!f) return false;
+    refuse_entity_references(node);
+    if (file_started_) {
+      file_started_ = false;
+      stream_unit_ids_.clear();
+      stream_file_ = XliffFile{};
+      if (v2) {
+        stream_file_.id = id2(f);
+        stream_file_.source_language = src_lang_;
+        stream_file_.target_language = trg_lang_;
+      } else {
+        stream_file_.datatype = xml::attr(f, "datatype");
+        stream_file_.source_language = required(f, "source-language");
+        stream_file_.target_language = xml::attr(f, "target-language");
+        stream_file_.tool_name = xml::attr(f, "tool");
+      }
+      stream_file_.original = xml::attr(f, "original");
+    }
+    // translate="no" of the nearest group (1.2: or bin-unit; 2.x: or the file).
+    bool translate = true;
+    for (const xmlNode* a = node->parent; a; a = a->parent) {
+      const bool holder = el(a, "group") || (!v2 && el(a, "bin-unit")) || (v2 && a == f);
+      if (holder && xml::has_attr(a, "translate")) {
+        translate = xml::attr(a, "translate") != "no";
+        break;
+      }
+      if (a == f) break;
+    }
+    unit = v2 ? unit2(node, translate) : unit12(node, translate);
+    if (!stream_unit_ids_.insert(unit.id).second) fail(node, trf("unit id '{1}' is used twice in the file", unit.id));
+    file = stream_file_;
+    return true;
+  }
+
+ private:
+  // Checks the root and takes the document's namespace and version from it.
+  XliffVersion start(const xmlNode* root) {
     if (root == nullptr || !xml::is(root, "xliff"))
       fail(root, trf("not an XLIFF document: the root element is <{1}>",
                      root ? reinterpret_cast<const char*>(root->name) : ""));
@@ -172,15 +232,33 @@ class Reader {
     std::string version = xml::attr(root, "version");
     if (ns.substr(0, kNs2Prefix.size()) == kNs2Prefix) {
       ns_ = std::string(ns);
-      return read2(root, version);
+      if (version.empty()) required(root, "version");
+      XliffVersion v = XliffVersion::k21;
+      if (version == "2.0") v = XliffVersion::k20;
+      else if (version != "2.1" && version != "2.2") fail(root, trf("unsupported XLIFF version '{1}'", version));
+      required(root, "srcLang");
+      src_lang_ = lang2(root, "srcLang");
+      trg_lang_ = lang2(root, "trgLang");
+      return v;
     }
     if (ns.empty() || ns == kNs12) {
       ns_ = std::string(ns);
       if (!version.empty() && version != "1.2" && version != "1.1" && version != "1.0")
         fail(root, trf("unsupported XLIFF version '{1}'", version));
-      return read12(root);
+      return XliffVersion::k12;
     }
     fail(root, trf("not an XLIFF document: unknown namespace '{1}'", std::string(ns)));
+  }
+
+  // A streaming parser leaves entity references in place (it never substitutes them); a
+  // unit holding one is refused rather than read without the entity's text.
+  void refuse_entity_references(const xmlNode* node) const {
+    for (const xmlNode* c = node->children; c; c = c->next) {
+      if (c->type == XML_ENTITY_REF_NODE)
+        fail(c, trf("the entity reference '&{1};' is not expanded: dilmanc never reads entities, for safety",
+                    reinterpret_cast<const char*>(c->name)));
+      if (c->type == XML_ELEMENT_NODE) refuse_entity_references(c);
+    }
   }
 
  private:
@@ -634,15 +712,9 @@ class Reader {
       fail(node, trf("the language '{1}' differs from the document's '{2}'", lang, expected));
   }
 
-  XliffDocument read2(const xmlNode* root, const std::string& version) {
-    if (version.empty()) required(root, "version");
+  XliffDocument read2(const xmlNode* root) {
     XliffDocument doc;
-    if (version == "2.0") doc.version = XliffVersion::k20;
-    else if (version == "2.1" || version == "2.2") doc.version = XliffVersion::k21;
-    else fail(root, trf("unsupported XLIFF version '{1}'", version));
-    required(root, "srcLang");
-    src_lang_ = lang2(root, "srcLang");
-    trg_lang_ = lang2(root, "trgLang");
+    doc.version = xml::attr(root, "version") == "2.0" ? XliffVersion::k20 : XliffVersion::k21;
     std::set<std::string> file_ids;
     for (const xmlNode* f = root->children; f; f = f->next) {
       if (!el(f, "file")) continue;
@@ -805,11 +877,31 @@ class Reader {
 
   std::string name_;
   std::string ns_;
+  bool streaming_ = false, file_started_ = false;
+  XliffVersion stream_version_ = XliffVersion::k12;
+  XliffFile stream_file_;
+  std::set<std::string> stream_unit_ids_;
   std::string src_lang_, trg_lang_;
   std::set<std::string> group_ids_;
 };
 
 }  // namespace
+
+namespace xliff_detail {
+
+struct UnitStream::Impl {
+  explicit Impl(const std::string& name) : reader(name) {}
+  Reader reader;
+};
+
+UnitStream::UnitStream(const std::string& name) : impl_(std::make_unique<Impl>(name)) {}
+UnitStream::~UnitStream() = default;
+void UnitStream::new_file() { impl_->reader.new_file(); }
+bool UnitStream::read(const xmlNode* node, XliffVersion& version, XliffFile& file, XliffUnit& unit) {
+  return impl_->reader.stream_unit(node, version, file, unit);
+}
+
+}  // namespace xliff_detail
 
 XliffDocument parse_xliff(std::string_view data, const std::string& name) {
   xml::DocPtr doc = xml::parse(data, name);
