@@ -29,7 +29,7 @@ void declare(po::options_description& options, po::positional_options_descriptio
       "prefill", tr("fill empty targets with the best fuzzy match").c_str())(
       "copy-source", tr("fill targets left empty with a copy of the source (for OmegaT)").c_str())(
       "output,o", po::value<std::string>()->default_value(".")->value_name("DIR"),
-      tr("the folder to write the XLIFF files to").c_str())(
+      tr("the folder to write the XLIFF files to (made if missing)").c_str())(
       "articles", po::value<std::vector<std::string>>()->value_name("ARTICLE"), tr("the articles to extract").c_str());
   positional.add("articles", -1);
 }

@@ -23,7 +23,7 @@ namespace {
 
 void declare(po::options_description& options, po::positional_options_description& positional) {
   options.add_options()("output,o", po::value<std::string>()->default_value(".")->value_name("DIR"),
-                        tr("the folder to write the editions to").c_str())(
+                        tr("the folder to write the editions to (made if missing)").c_str())(
       "article", po::value<std::string>()->value_name("PATH"),
       tr("the article of the XLIFF files, instead of their 'original'").c_str())(
       "allow-incomplete", tr("keep the source where a unit has no usable target").c_str())(
