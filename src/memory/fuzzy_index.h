@@ -11,7 +11,8 @@
 // survivors exactly. Nothing here scans the memory.
 //
 // index_variant() is called by the memory for every variant it writes, inside the
-// memory's transaction. A FuzzyIndex reads through its own connection. Neither is
+// memory's transaction. A FuzzyIndex reads through its own connection and keeps the
+// posting lists it has read, decoded, for its next lookups (docs/matching.md). Neither is
 // thread-safe; use one per thread. Errors are Error(kIo) (SQLite failures) and
 // Error(kInput) (a file that is not a memory), naming the file.
 #pragma once
