@@ -9,6 +9,10 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "dilmanc/error.h"
 #include "dilmanc/inline_text.h"
@@ -102,85 +106,198 @@ std::vector<std::uint64_t> key_trigrams(std::string_view key) {
 
 // ---- writing ------------------------------------------------------------------------------
 
-ConcordanceWriter::Language& ConcordanceWriter::language(std::string_view lang) {
-  for (auto& l : languages_)
-    if (l.lang == lang) return l;
-  languages_.push_back(Language{std::string(lang), {}, {}, 0, 0, 0});
-  languages_.back().slots.assign(1024, Slot{0, 0});
-  return languages_.back();
-}
+namespace {
+void merge_small_segments(sql::Database& db, const std::string& lang, std::int64_t last);
+}  // namespace
 
-void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, const std::vector<std::uint64_t>& trigrams) {
-  Language& l = language(lang);
-  if (l.variants == 0) l.first_id = variant_id;
-  l.last_id = variant_id;
-  ++l.variants;
-  for (std::uint64_t t : trigrams) {
-    const std::uint64_t key = t | (std::uint64_t{1} << 63);  // never 0, the empty slot
-    std::size_t mask = l.slots.size() - 1;
-    std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
-    while (l.slots[i].key != key && l.slots[i].key != 0) i = (i + 1) & mask;
-    if (l.slots[i].key == 0) {
-      l.slots[i] = Slot{key, static_cast<std::uint32_t>(l.lists.size())};
-      l.lists.push_back(List{t, {}, 0});
-      if (l.lists.size() * 2 > l.slots.size()) grow(l);
-      List& list = l.lists.back();
-      put_varint(list.bytes, static_cast<std::uint64_t>(variant_id));
-      list.last = variant_id;
-      bytes_ += list.bytes.size() + sizeof(List);
-      continue;
+// The pending postings, per language: an open-addressing table from the packed trigram to its
+// list. Batches of variants reach it through a queue served by a worker thread, started with
+// the first full batch; small writes never start it.
+struct ConcordanceWriter::Gatherer {
+  struct Variant {
+    std::size_t language;
+    std::int64_t id;
+    std::vector<std::uint64_t> trigrams;
+  };
+  struct Slot {
+    std::uint64_t key;   // trigram with the top bit set; 0 = empty
+    std::uint32_t list;  // index into lists
+  };
+  struct List {
+    std::uint64_t trigram;
+    std::string bytes;  // varint distances between ascending variant ids
+    std::int64_t last;
+  };
+  struct Language {
+    std::vector<Slot> slots;
+    std::vector<List> lists;
+    std::int64_t first_id = 0, last_id = 0, variants = 0;
+  };
+
+  static constexpr std::size_t kBatch = 2048;
+
+  std::vector<Language> languages;  // the worker's while it runs
+  std::vector<std::string> names;   // the writer's: language index by name
+  std::vector<Variant> batch;       // the writer's: not yet handed over
+
+  std::mutex mutex;
+  std::condition_variable work, idle;
+  std::deque<std::vector<Variant>> queue;
+  bool busy = false, stop = false;
+  std::thread worker;
+
+  ~Gatherer() {
+    if (!worker.joinable()) return;
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
     }
-    List& list = l.lists[l.slots[i].list];
-    const std::size_t before = list.bytes.size();
-    put_varint(list.bytes, static_cast<std::uint64_t>(variant_id - list.last));
-    list.last = variant_id;
-    bytes_ += list.bytes.size() - before;
+    work.notify_one();
+    worker.join();
   }
+
+  std::size_t language(std::string_view lang) {
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == lang) return i;
+    names.emplace_back(lang);
+    return names.size() - 1;
+  }
+
+  void hand_over() {
+    if (batch.empty()) return;
+    if (!worker.joinable()) worker = std::thread([this] { serve(); });
+    {
+      std::lock_guard lock(mutex);
+      queue.push_back(std::move(batch));
+    }
+    batch.clear();
+    work.notify_one();
+  }
+
+  // Everything added so far is in `languages` when this returns.
+  void settle() {
+    if (worker.joinable()) {
+      std::unique_lock lock(mutex);
+      idle.wait(lock, [&] { return queue.empty() && !busy; });
+    }
+    gather(batch);
+    batch.clear();
+  }
+
+  void serve() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      work.wait(lock, [&] { return stop || !queue.empty(); });
+      if (queue.empty()) return;
+      std::vector<Variant> next = std::move(queue.front());
+      queue.pop_front();
+      busy = true;
+      lock.unlock();
+      gather(next);
+      lock.lock();
+      busy = false;
+      if (queue.empty()) idle.notify_all();
+    }
+  }
+
+  static std::size_t slot_of(std::uint64_t key, std::size_t mask) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+  }
+
+  void gather(std::vector<Variant>& variants) {
+    for (Variant& v : variants) {
+      while (languages.size() <= v.language) languages.emplace_back();
+      Language& l = languages[v.language];
+      if (l.slots.empty()) l.slots.assign(1024, Slot{0, 0});
+      if (l.variants == 0) l.first_id = v.id;
+      l.last_id = v.id;
+      ++l.variants;
+      for (std::uint64_t t : v.trigrams) {
+        const std::uint64_t key = t | (std::uint64_t{1} << 63);
+        std::size_t mask = l.slots.size() - 1;
+        std::size_t i = slot_of(key, mask);
+        while (l.slots[i].key != key && l.slots[i].key != 0) i = (i + 1) & mask;
+        if (l.slots[i].key == 0) {
+          l.slots[i] = Slot{key, static_cast<std::uint32_t>(l.lists.size())};
+          l.lists.push_back(List{t, {}, 0});
+          if (l.lists.size() * 2 > l.slots.size()) grow(l);
+          List& list = l.lists.back();
+          put_varint(list.bytes, static_cast<std::uint64_t>(v.id));
+          list.last = v.id;
+          continue;
+        }
+        List& list = l.lists[l.slots[i].list];
+        put_varint(list.bytes, static_cast<std::uint64_t>(v.id - list.last));
+        list.last = v.id;
+      }
+      std::vector<std::uint64_t>().swap(v.trigrams);
+    }
+  }
+
+  static void grow(Language& l) {
+    std::vector<Slot> slots(l.slots.size() * 2, Slot{0, 0});
+    const std::size_t mask = slots.size() - 1;
+    for (const Slot& s : l.slots) {
+      if (s.key == 0) continue;
+      std::size_t i = slot_of(s.key, mask);
+      while (slots[i].key != 0) i = (i + 1) & mask;
+      slots[i] = s;
+    }
+    l.slots.swap(slots);
+  }
+};
+
+ConcordanceWriter::ConcordanceWriter() : gatherer_(std::make_unique<Gatherer>()) {}
+ConcordanceWriter::~ConcordanceWriter() = default;
+
+void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> trigrams) {
+  Gatherer& g = *gatherer_;
+  pending_postings_ += trigrams.size() + 1;
+  g.batch.push_back(Gatherer::Variant{g.language(lang), variant_id, std::move(trigrams)});
+  if (g.batch.size() >= Gatherer::kBatch) g.hand_over();
 }
 
-void ConcordanceWriter::grow(Language& l) {
-  std::vector<Slot> slots(l.slots.size() * 2, Slot{0, 0});
-  const std::size_t mask = slots.size() - 1;
-  for (const Slot& s : l.slots) {
-    if (s.key == 0) continue;
-    std::size_t i = static_cast<std::size_t>((s.key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
-    while (slots[i].key != 0) i = (i + 1) & mask;
-    slots[i] = s;
-  }
-  l.slots.swap(slots);
-}
-
-bool ConcordanceWriter::wants_flush() const { return bytes_ >= kFlushBytes; }
+// About 1.3 bytes a posting, plus the lists' spare capacity.
+bool ConcordanceWriter::wants_flush() const { return pending_postings_ >= (std::size_t{24} << 20); }
 
 void ConcordanceWriter::clear() {
-  languages_.clear();
-  bytes_ = 0;
+  Gatherer& g = *gatherer_;
+  g.settle();
+  g.languages.clear();
+  pending_postings_ = 0;
 }
 
 void ConcordanceWriter::flush(sql::Database& db, std::int64_t through) {
-  if (languages_.empty() && through <= 0) return;
+  Gatherer& g = *gatherer_;
+  if (pending_postings_ == 0 && through <= 0) return;
+  g.settle();
   sql::Statement insert(db, "INSERT INTO concordance_postings(lang, segment, trigram, ids) VALUES (?1, ?2, ?3, ?4)");
   sql::Statement segment(db, "INSERT INTO concordance_segments(lang, last_id, first_id, variants) VALUES (?1, ?2, ?3, ?4)");
-  for (Language& l : languages_) {
+  for (std::size_t k = 0; k < g.languages.size(); ++k) {
+    Gatherer::Language& l = g.languages[k];
     if (l.variants == 0) continue;
-    std::sort(l.lists.begin(), l.lists.end(), [](const List& a, const List& b) { return a.trigram < b.trigram; });
-    for (const List& list : l.lists) {
-      insert.bind(1, l.lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.trigram));
+    const std::string& lang = g.names[k];
+    std::sort(l.lists.begin(), l.lists.end(),
+              [](const Gatherer::List& a, const Gatherer::List& b) { return a.trigram < b.trigram; });
+    for (const Gatherer::List& list : l.lists) {
+      insert.bind(1, lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.trigram));
       insert.bind_blob(4, list.bytes).run();
     }
-    segment.bind(1, l.lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
-    merge_small_segments(db, l.lang, l.last_id);
+    segment.bind(1, lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
+    merge_small_segments(db, lang, l.last_id);
     through = std::max(through, l.last_id);
   }
   if (through > 0) set_through(db, through);
-  clear();
+  g.languages.clear();
+  pending_postings_ = 0;
 }
 
 // Merges the segment ending at `last` with the ones before it while they are small and not
 // larger than it. Ids of an older segment are all below those of a newer one, so a merged
 // list is the older list followed by the newer one, its first distance taken from the older
 // list's last id.
-void ConcordanceWriter::merge_small_segments(sql::Database& db, const std::string& lang, std::int64_t last) {
+namespace {
+void merge_small_segments(sql::Database& db, const std::string& lang, std::int64_t last) {
   sql::Statement current(db, "SELECT first_id, variants FROM concordance_segments WHERE lang = ?1 AND last_id = ?2");
   sql::Statement previous(db, "SELECT last_id, first_id, variants FROM concordance_segments"
                               " WHERE lang = ?1 AND last_id < ?2 ORDER BY last_id DESC LIMIT 1");
@@ -237,6 +354,8 @@ void ConcordanceWriter::merge_small_segments(sql::Database& db, const std::strin
     grow.bind(1, lang).bind(2, last).bind(3, old_first).bind(4, old_variants + variants).run();
   }
 }
+
+}  // namespace
 
 void complete_concordance_index(sql::Database& db) {
   auto legacy_tables = [&] {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,7 +25,8 @@ struct PreparedVariant {
   std::string codes;      // serialized codes, empty for none
   std::string normalized; // search key of the plain text
   std::int64_t hash = 0;
-  std::vector<std::uint64_t> trigrams;  // key_trigrams(normalized)
+  // key_trigrams(normalized); moved into the concordance index when the variant is written.
+  mutable std::vector<std::uint64_t> trigrams;
 };
 struct PreparedUnit {
   TranslationUnit unit;
@@ -52,10 +54,17 @@ std::vector<std::uint64_t> key_trigrams(std::string_view key);
 
 // Gathers the postings of the variants a transaction writes and writes them to the
 // concordance index as one segment per language (docs/memory-format.md). Variant ids must
-// increase from one add() to the next, as SQLite assigns them.
+// increase from one add() to the next, as SQLite assigns them. In a bulk write the postings
+// are gathered on a worker thread of its own, beside the thread that writes to SQLite; the
+// object itself belongs to one thread, like the memory.
 class ConcordanceWriter {
  public:
-  void add(std::string_view lang, std::int64_t variant_id, const std::vector<std::uint64_t>& trigrams);
+  ConcordanceWriter();
+  ~ConcordanceWriter();
+  ConcordanceWriter(const ConcordanceWriter&) = delete;
+  ConcordanceWriter& operator=(const ConcordanceWriter&) = delete;
+
+  void add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> trigrams);
   // True when the pending postings have grown large enough to be written out now.
   bool wants_flush() const;
   // Writes the pending postings (inside the caller's transaction) and records that every
@@ -63,29 +72,12 @@ class ConcordanceWriter {
   void flush(sql::Database& db, std::int64_t through);
   // Forgets what is pending (after a rollback).
   void clear();
-  bool empty() const { return languages_.empty(); }
+  bool empty() const { return pending_postings_ == 0; }
 
  private:
-  struct Slot {
-    std::uint64_t key;   // trigram with the top bit set; 0 = empty
-    std::uint32_t list;  // index into lists
-  };
-  struct List {
-    std::uint64_t trigram;
-    std::string bytes;  // varint distances between ascending variant ids
-    std::int64_t last;
-  };
-  struct Language {
-    std::string lang;
-    std::vector<Slot> slots;
-    std::vector<List> lists;
-    std::int64_t first_id = 0, last_id = 0, variants = 0;
-  };
-  Language& language(std::string_view lang);
-  static void grow(Language& l);
-  static void merge_small_segments(sql::Database& db, const std::string& lang, std::int64_t last);
-  std::vector<Language> languages_;
-  std::size_t bytes_ = 0;
+  struct Gatherer;
+  std::unique_ptr<Gatherer> gatherer_;
+  std::size_t pending_postings_ = 0;
 };
 
 // Indexes the variants the concordance index lacks (all of them in a memory of schema

@@ -126,6 +126,13 @@ struct TmxReader::Impl {
   void read_seg(Variant& variant, std::string& error);
   void read_tu(TmxEntry& entry);
   std::deque<TmxEntry> pending;  // alternatives split off the last tu
+  std::map<std::string, bool, std::less<>> known_tags;  // known_language, asked once per tag
+
+  bool known(const std::string& tag) {
+    auto it = known_tags.find(tag);
+    if (it == known_tags.end()) it = known_tags.emplace(tag, known_language(tag)).first;
+    return it->second;
+  }
 };
 
 void TmxReader::Impl::read_header() {
@@ -306,7 +313,7 @@ void TmxReader::Impl::read_tu(TmxEntry& entry) {
       if (v.tag.empty()) {
         entry.skipped = true;
         entry.reason = tr("a variant has no language (xml:lang)");
-      } else if (!known_language(v.tag)) {
+      } else if (!known(v.tag)) {
         entry.skipped = true;
         entry.reason = trf("unknown language code '{1}'", v.tag);
       }

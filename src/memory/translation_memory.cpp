@@ -232,7 +232,7 @@ struct TranslationMemory::Impl {
     s.bind(12, src.usage_count).bind_text_or_null(13, src.last_used_at);
     s.run();
     const std::int64_t id = db.last_insert_id();
-    concordance.add(v.lang, id, v.trigrams);
+    concordance.add(v.lang, id, std::move(v.trigrams));
     if (concordance.wants_flush()) concordance.flush(db, 0);
     memory::index_variant(db, id, unit_id, v.lang, v.text);
     write_annotations(unit_id, id, src.annotations);
