@@ -3,7 +3,8 @@
 //
 //   memory_bench [--shared DIR] [--work DIR] [--skip-million] [--keep-tmx]
 //
-// --keep-tmx leaves the TMX files in the work folder (to profile `dilmanc import` on them).
+// --keep-tmx leaves the TMX files in the work folder (to profile `dilmanc import` on them);
+// --queries-only runs step 4 alone, on the 1M memory a previous run left there.
 //
 // 1. Unpacks en-ru.tsv.gz (through `gzip -dc`) and writes it as a TMX of 343,270 units.
 // 2. Imports it into a new memory in a child process; prints units/s, the child's peak RSS
@@ -127,17 +128,22 @@ void concordance_latency(const fs::path& db, const std::vector<Pair>& pairs) {
       {"ru", "по"}, {"en", "is"}, {"en", "to"}, {"ru", "МВД"}, {"ru", "ООН"}};
   for (const auto& [lang, text] : short_queries) queries.emplace_back(lang, text);
   std::vector<double> ms;
+  std::vector<std::pair<double, std::string>> slowest;
   std::size_t total_hits = 0;
   for (const auto& [lang, text] : queries) {
     auto start = Clock::now();
     auto hits = memory.concordance(text, lang, 10);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    slowest.emplace_back(ms.back(), lang + ": " + text + " (" + std::to_string(hits.size()) + " hits)");
     total_hits += hits.size();
   }
+  std::sort(slowest.rbegin(), slowest.rend());
   std::sort(ms.begin(), ms.end());
   auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ms.size())))]; };
   std::printf("concordance on the 1M memory: %zu queries (limit 10, %zu hits), median %.2f ms, p99 %.2f ms, max %.2f ms\n",
               ms.size(), total_hits, at(0.5), at(0.99), ms.back());
+  for (std::size_t i = 0; i < 3 && i < slowest.size(); ++i)
+    std::printf("  slow: %.2f ms  %s\n", slowest[i].first, slowest[i].second.c_str());
 }
 
 }  // namespace
@@ -147,14 +153,16 @@ int main(int argc, char** argv) {
   fs::path work = fs::temp_directory_path() / "dilmanc-memory-bench";
   bool million = true;
   bool keep = false;
+  bool queries_only = false;  // concordance on the 1M memory a previous run left
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--shared" && i + 1 < argc) shared = argv[++i];
     else if (a == "--work" && i + 1 < argc) work = argv[++i];
     else if (a == "--skip-million") million = false;
     else if (a == "--keep-tmx") keep = true;
+    else if (a == "--queries-only") queries_only = true;
     else {
-      std::cerr << "usage: memory_bench [--shared DIR] [--work DIR] [--skip-million] [--keep-tmx]\n";
+      std::cerr << "usage: memory_bench [--shared DIR] [--work DIR] [--skip-million] [--keep-tmx] [--queries-only]\n";
       return 2;
     }
   }
@@ -169,6 +177,10 @@ int main(int argc, char** argv) {
   std::printf("corpus: %zu pairs read in %.2f s\n", pairs.size(),
               std::chrono::duration<double>(Clock::now() - start).count());
 
+  if (queries_only) {
+    concordance_latency(work / "million.db", pairs);
+    return 0;
+  }
   const fs::path tmx = work / "en-ru.tmx";
   start = Clock::now();
   write_tmx(tmx, pairs, false);

@@ -179,7 +179,7 @@ struct TranslationMemory::Impl {
   void configure() {
     sqlite3_busy_timeout(db.handle(), busy_timeout_ms);
     db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
-            " PRAGMA temp_store = MEMORY;");
+            " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;");
   }
 
   Statement& prepared(std::unique_ptr<Statement>& slot, const char* sql) {
