@@ -73,7 +73,9 @@ std::string back_up(sql::Database& db, int version) {
     }
   }
   for (int n = 1;; ++n) {
-    const std::string name = base + (n == 1 ? "" : "." + std::to_string(n)) + ".bak";
+    std::string name = base;
+    if (n > 1) name += '.' + std::to_string(n);  // (GCC 12 warns falsely on a "." + string temporary)
+    name += ".bak";
     if (::link(temp.c_str(), name.c_str()) == 0) {
       ::unlink(temp.c_str());
       // The new name must outlive a power cut that the migration's commit survives.
