@@ -89,8 +89,9 @@ TEST_CASE("XLIFF import: translate=\"no\" inherited from a group, segmented unit
   REQUIRE_FALSE(entries[2].skipped);
   CHECK(display_text(variant(entries[2], "ru").text) == "Три. ");
 
+  // The reason merge gives for leaving the same unit out of the memory.
   CHECK(entries[3].skipped);
-  CHECK(entries[3].reason == "the unit is not translated and approved yet");
+  CHECK(entries[3].reason == "its state, needs-review-translation, says it awaits review");
 }
 
 TEST_CASE("XLIFF import: 2.x segments, with and without ids") {
@@ -112,9 +113,27 @@ TEST_CASE("XLIFF import: 2.x segments, with and without ids") {
   CHECK(entries[4].unit.origin_segment == "u2");
   CHECK(entries[1].line == 4);
   CHECK(entries[0].unit.origin_file == "c.xlf");  // no original: the file's own name
-  for (int k : {0, 1, 2, 4}) CHECK_FALSE(entries[k].skipped);
-  // Import takes 2.x translated and final only (issue 4's "translated and final units").
-  CHECK(entries[3].skipped);
+  // translated, reviewed and final all go in, as merge takes them.
+  for (int k : {0, 1, 2, 3, 4}) CHECK_FALSE(entries[k].skipped);
+}
+
+TEST_CASE("XLIFF import leaves out what merge leaves out, with merge's reason") {
+  TempDir dir;
+  write_file(dir / "d.xlf", R"(<?xml version="1.0"?>
+<xliff version="2.1" xmlns="urn:oasis:names:tc:xliff:document:2.0" xmlns:mtc="urn:oasis:names:tc:xliff:matches:2.0" srcLang="en" trgLang="ru"><file id="f1">
+<unit id="u1"><mtc:matches><mtc:match matchQuality="90" ref="#s1"><source>One day.</source><target>Один день.</target></mtc:match></mtc:matches>
+<segment id="s1" state="translated" subState="dilmanc:fuzzy-match"><source>One.</source><target>Один день.</target></segment></unit>
+<unit id="u2"><segment state="initial"><source>Two.</source><target>Два.</target></segment></unit>
+<unit id="u3"><segment><source>Three.</source></segment></unit>
+<unit id="u4"><segment state="reviewed"><source>Four.</source><target>Четыре.</target></segment></unit>
+</file></xliff>)");
+  const auto entries = entries_of(dir / "d.xlf");
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[1].skipped);
+  CHECK(entries[1].reason == "its state, initial, says it still needs translation");
+  CHECK(entries[2].skipped);
+  CHECK(entries[2].reason == "the segment has no target");
+  CHECK_FALSE(entries[3].skipped);
 }
 
 TEST_CASE("XLIFF import refuses what merge's reader refuses, naming the file, and keeps nothing") {

@@ -21,14 +21,16 @@ struct Side {
 };
 
 // What becomes of one unit (1.2) or segment (2.x): a translation of `source` into
-// `target`, or a skip with its reason.
-void fill(TmxEntry& entry, const XliffUnit& unit, bool finished, bool has_target, Side source, Side target) {
+// `target`, or a skip with its reason. `unfinished` says why the target is not a finished
+// translation ("" when it is): the judgement merge makes, so that importing a file and
+// merging it put the same translations into the memory.
+void fill(TmxEntry& entry, const XliffUnit& unit, const std::string& unfinished, Side source, Side target) {
   if (!unit.translate) {
     entry.skipped = true;
     entry.reason = tr("the unit is marked translate=\"no\"");
-  } else if (!has_target || !finished) {
+  } else if (!unfinished.empty()) {
     entry.skipped = true;
-    entry.reason = tr("the unit is not translated and approved yet");
+    entry.reason = unfinished;
   } else if (source.lang.empty() || target.lang.empty()) {
     entry.skipped = true;
     entry.reason = tr("a variant has no language (xml:lang)");
@@ -78,14 +80,13 @@ void read_unit_12(const XliffFile& file, const XliffUnit& unit, const std::strin
   Side source, target;
   source.lang = unit.source_language.empty() ? file.source_language : unit.source_language;
   target.lang = unit.target_language.empty() ? file.target_language : unit.target_language;
-  bool has_target = false, approved = false;
+  bool has_target = false;
   XliffState state = XliffState::kUnspecified;
   for (const XliffSegment& s : unit.segments) {
     xliff_detail::append_inline(source.text, s.source);
     if (s.ignorable) continue;
     has_target = has_target || s.has_target;
     state = s.state;  // one state per trans-unit in 1.2
-    approved = s.approved;
   }
   // The text between sentences counts only around a translated one.
   for (const XliffSegment& s : unit.segments)
@@ -95,14 +96,21 @@ void read_unit_12(const XliffFile& file, const XliffUnit& unit, const std::strin
   xliff_detail::repair_pairs(target.text);
   // A <target> whose sentences are all empty still holds a state: the target is there.
   has_target = has_target || state != XliffState::kUnspecified;
-  const bool finished = approved || state == XliffState::kTranslated || state == XliffState::kSignedOff ||
-                        state == XliffState::kFinal;
-  fill(entry, unit, finished, has_target, std::move(source), std::move(target));
+  std::string unfinished;
+  if (!has_target) {
+    unfinished = tr("the unit is not translated and approved yet");
+  } else {
+    // 1.2 keeps one state per trans-unit; its sentences are judged as merge judges them.
+    for (const XliffSegment& s : unit.segments)
+      if (!s.ignorable && s.has_target && unfinished.empty()) unfinished = xliff_memory_exclusion(s, XliffVersion::k12);
+  }
+  fill(entry, unit, unfinished, std::move(source), std::move(target));
   yield(entry);
 }
 
-// XLIFF 2.x: one memory unit per segment; finished in state translated or final.
-void read_unit_2(const XliffFile& file, const XliffUnit& unit, const std::string& origin,
+// XLIFF 2.x: one memory unit per segment; finished in state translated, reviewed or final
+// (a translated one unless it is the prefilled fuzzy match, unchanged).
+void read_unit_2(XliffVersion version, const XliffFile& file, const XliffUnit& unit, const std::string& origin,
                  const std::function<void(TmxEntry&)>& yield) {
   std::size_t sentences = 0;
   for (const XliffSegment& s : unit.segments) sentences += !s.ignorable;
@@ -114,8 +122,7 @@ void read_unit_2(const XliffFile& file, const XliffUnit& unit, const std::string
     entry.unit.origin_file = origin;
     entry.unit.origin_segment = sentences == 1 ? unit.id : unit.id + "#" + s.id;
     entry.unit.source_lang = file.source_language;
-    const bool finished = s.state == XliffState::kTranslated || s.state == XliffState::kFinal;
-    fill(entry, unit, finished, s.has_target, Side{s.source, file.source_language},
+    fill(entry, unit, xliff_memory_exclusion(s, version), Side{s.source, file.source_language},
          Side{s.target, file.target_language});
     yield(entry);
   }
@@ -146,7 +153,7 @@ void read_xliff(const std::string& path, const std::string& display_name,
           if (version == XliffVersion::k12)
             read_unit_12(file, unit, origin, yield);
           else
-            read_unit_2(file, unit, origin, yield);
+            read_unit_2(version, file, unit, origin, yield);
         }
         if (progress && ++count % 1024 == 0) progress(xml.bytes_read());
         more = xml.skip();
