@@ -12,6 +12,7 @@
 #include "dilmanc/segmenter.h"
 #include "dilmanc/text.h"
 #include "dilmanc/translation_memory.h"
+#include "publish/segment_codes.h"
 #include "xliff/inline_codes.h"
 #include "xliff/xml_output.h"
 
@@ -45,15 +46,8 @@ bool codes_fit(const InlineText& target, const InlineText& source) {
 // that are not the segment's keep their numbers.
 InlineText with_block_ids_like(const InlineText& target, const Segment& segment, const Block& block) {
   InlineText out = target;
-  for (InlineCode& c : out.codes) {
-    for (std::size_t k = 0; k < segment.source.codes.size() && k < segment.block_codes.size(); ++k) {
-      const InlineCode& s = segment.source.codes[k];
-      if (s.kind == c.kind && s.id == c.id && segment.block_codes[k] < block.source.codes.size()) {
-        c.id = block.source.codes[segment.block_codes[k]].id;
-        break;
-      }
-    }
-  }
+  const publish_detail::SegmentCodes codes(segment, block, publish_detail::SegmentCodes::Numbering::kSegment);
+  for (InlineCode& c : out.codes) c.id = codes.other_id(c, c.id);
   return out;
 }
 

@@ -2,8 +2,12 @@
 #include "dilmanc/merge.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <system_error>
 
 #include "dilmanc/error.h"
@@ -15,6 +19,7 @@
 #include "dilmanc/text.h"
 #include "dilmanc/translation_memory.h"
 #include "dilmanc/xliff.h"
+#include "publish/segment_codes.h"
 #include "xliff/inline_codes.h"
 #include "xliff/xml_output.h"
 
@@ -24,18 +29,12 @@ namespace {
 namespace fs = std::filesystem;
 
 // A translation read from XLIFF (codes with the block's ids, as extract writes them) with
-// the codes numbered as in `segment`, which set_translation expects.
+// the codes numbered as in `segment`, which set_translation expects; codes that are not
+// the segment's keep their numbers.
 InlineText to_segment_ids(const InlineText& target, const Segment& segment, const Block& block) {
   InlineText out = target;
-  for (InlineCode& c : out.codes)
-    for (std::size_t k = 0; k < segment.source.codes.size() && k < segment.block_codes.size(); ++k) {
-      const std::size_t b = segment.block_codes[k];
-      if (segment.source.codes[k].kind == c.kind && b < block.source.codes.size() &&
-          block.source.codes[b].id == c.id) {
-        c.id = segment.source.codes[k].id;
-        break;
-      }
-    }
+  const publish_detail::SegmentCodes codes(segment, block, publish_detail::SegmentCodes::Numbering::kBlock);
+  for (InlineCode& c : out.codes) c.id = codes.other_id(c, c.id);
   return out;
 }
 
@@ -83,12 +82,66 @@ void check_article_language(const fs::path& article, const Document& doc, const 
              {where});
 }
 
-std::string digits_only(const std::string& s) {
-  std::string out;
-  for (char c : s)
-    if (c >= '0' && c <= '9') out += c;
-  return out;
-}
+// Whether a string of digits occurs in the digits of a text (all its digits joined, as
+// the check of numbers compares them). Asking std::string::find for every number of a
+// segment takes time quadratic in the segment's length; a suffix automaton of the
+// digits answers each number in time linear in its own length, and is built in time and
+// memory linear in the text (at most two states per digit).
+class DigitSubstrings {
+ public:
+  explicit DigitSubstrings(std::string_view text) {
+    states_.emplace_back();
+    std::int32_t last = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') continue;
+      const int d = c - '0';
+      const auto current = static_cast<std::int32_t>(states_.size());
+      states_.push_back(State{states_[static_cast<std::size_t>(last)].length + 1, -1, {}});
+      std::int32_t p = last;
+      while (p != -1 && at(p).next[d] == kNone) {
+        at(p).next[d] = current;
+        p = at(p).link;
+      }
+      if (p == -1) {
+        at(current).link = 0;
+      } else if (const std::int32_t q = at(p).next[d]; at(p).length + 1 == at(q).length) {
+        at(current).link = q;
+      } else {
+        const auto clone = static_cast<std::int32_t>(states_.size());
+        State copy = at(q);
+        copy.length = at(p).length + 1;
+        states_.push_back(copy);
+        while (p != -1 && at(p).next[d] == q) {
+          at(p).next[d] = clone;
+          p = at(p).link;
+        }
+        at(q).link = clone;
+        at(current).link = clone;
+      }
+      last = current;
+    }
+  }
+
+  // `digits` holds only '0' to '9'.
+  bool contains(std::string_view digits) const {
+    std::int32_t state = 0;
+    for (char c : digits) {
+      state = states_[static_cast<std::size_t>(state)].next[static_cast<std::size_t>(c - '0')];
+      if (state == kNone) return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::int32_t kNone = 0;  // no transition leads back to the start
+  struct State {
+    std::int32_t length = 0;
+    std::int32_t link = -1;
+    std::array<std::int32_t, 10> next{};
+  };
+  State& at(std::int32_t i) { return states_[static_cast<std::size_t>(i)]; }
+  std::vector<State> states_;
+};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -133,15 +186,18 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
       };
       auto check = [&](const std::string& id, const std::string& source, const std::string& target) {
         if (source == target) warn(id, tr("the target is identical to the source"));
-        const std::string target_digits = digits_only(target);
+        std::optional<DigitSubstrings> target_digits;
         std::string run;
         for (std::size_t i = 0; i <= source.size(); ++i) {
           if (i < source.size() && source[i] >= '0' && source[i] <= '9') {
             run += source[i];
             continue;
           }
-          if (!run.empty() && target_digits.find(run) == std::string::npos)
-            warn(id, trf("the number {1} of the source is missing from the target", run));
+          if (!run.empty()) {
+            if (!target_digits) target_digits.emplace(target);
+            if (!target_digits->contains(run))
+              warn(id, trf("the number {1} of the source is missing from the target", run));
+          }
           run.clear();
         }
         const bool lead_s = !source.empty() && is_space(source.front()), lead_t = !target.empty() && is_space(target.front());
