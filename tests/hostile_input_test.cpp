@@ -16,7 +16,10 @@
 
 #include "dilmanc/document.h"
 #include "dilmanc/error.h"
+#include "dilmanc/extract.h"
 #include "dilmanc/formats.h"
+#include "dilmanc/leverage.h"
+#include "dilmanc/merge.h"
 #include "dilmanc/segmenter.h"
 #include "dilmanc/srx.h"
 #include "dilmanc/tmx.h"
@@ -599,6 +602,120 @@ TEST_CASE("100,000 inline codes in one segment") {
       CHECK(memory.stats().units == 0);
     }
   }
+}
+
+namespace {
+
+// A link of the paragraphs below: "<a href="#7">W7</a> " (capitals: a sentence starts with one).
+std::string link(std::string_view word, std::size_t i) {
+  const std::string n = std::to_string(i);
+  std::string out = "<a href=\"#";
+  out += n;
+  out += "\">";
+  out += word;
+  out += n;
+  out += "</a> ";
+  return out;
+}
+
+// The memory's translation of a segment of the paragraph extract_and_merge() builds, with
+// the segment's own code ids (as FuzzyMatcher gives them): the links in the opposite order.
+InlineText translation_of(const InlineText& source) {
+  InlineText target;
+  if (source.codes.size() == 2 && plain_text(source) == "Intro sentence of 2026.") {
+    append_code(target, source.codes[0]);
+    append_text(target, "Giriş");
+    append_code(target, source.codes[1]);
+    append_text(target, " cümləsi, 2025.");  // a wrong number, for merge to warn about
+    return target;
+  }
+  for (std::size_t i = source.codes.size() / 2; i-- > 0;) {
+    append_code(target, source.codes[2 * i]);
+    append_text(target, "V");
+    append_text(target, std::to_string(i));
+    append_code(target, source.codes[2 * i + 1]);
+    append_text(target, " ");
+  }
+  append_text(target, "son.");
+  return target;
+}
+
+// `dilmanc extract` of a paragraph whose second sentence holds `pairs` links, the memory's
+// translations filled in (the first sentence's link makes the XLIFF's code ids, the
+// block's, differ from the segment's, which the memory uses), and `dilmanc merge`: the
+// XLIFF must carry every code with the block's id, the edition every link in its
+// translated place, and merge must warn of the one number the translation lost.
+void extract_and_merge(std::size_t pairs) {
+  TempDir dir;
+  std::string links, translated;
+  for (std::size_t i = 0; i < pairs; ++i) links += link("W", i);
+  for (std::size_t i = pairs; i-- > 0;) translated += link("V", i);
+  write_file(dir / "codes.html", "<html lang=\"en\"><body><p><i>Intro</i> sentence of 2026. " + links + "end.</p></body></html>\n");
+
+  ExtractOptions options;
+  options.source_language = "en";
+  options.target_languages = {"az"};
+  options.output_dir = dir.path();
+  const std::vector<ExtractedFile> files = extract({(dir / "codes.html").string()}, options, nullptr);
+  REQUIRE(files.size() == 1);
+  const XliffDocument extracted = read_xliff(files[0].path);
+  const XliffUnit& unit = extracted.files.at(0).units.at(0);
+  REQUIRE(unit.segments.size() == 3);  // the sentences and the space between them
+  const InlineText& big = unit.segments[2].source;
+  REQUIRE(big.codes.size() == 2 * pairs);
+  CHECK(big.codes.front().id == 2);  // the block's: <i> is 1
+  CHECK(big.codes.back().id == static_cast<int>(pairs) + 1);
+
+  // The memory's exact matches, as extract gets them from leverage(): targets with the
+  // segment's ids, given the block's by extract. The lookup answers what a memory holding
+  // the translations would; FuzzyMatcher's own lookup of such a segment is not linear
+  // (docs/reliability.md, "Known gaps").
+  Document document = read_document((dir / "codes.html").string());
+  segment_document(document, Segmenter("en"));
+  const LeverageLookup memory = [](const InlineText& query, std::string_view, std::string_view, const MatchOptions&) {
+    FuzzyMatch match;
+    match.score = 100;
+    match.source = query;
+    match.target = translation_of(query);
+    return std::vector<FuzzyMatch>{match};
+  };
+  const DocumentLeverage found = leverage(document, memory, "en", "az");
+  const XliffDocument filled =
+      xliff_for_document(document, &found, extracted.files[0].original, "az", options);
+  const XliffSegment& big_filled = filled.files.at(0).units.at(0).segments.at(2);
+  REQUIRE(big_filled.has_target);
+  CHECK(display_text(big_filled.source) == display_text(big));
+  // The same links as the source's, in the opposite order.
+  InlineText expected;
+  for (std::size_t i = pairs; i-- > 0;) {
+    append_code(expected, big.codes[2 * i]);
+    append_text(expected, "V");
+    append_text(expected, std::to_string(i));
+    append_code(expected, big.codes[2 * i + 1]);
+    append_text(expected, " ");
+  }
+  append_text(expected, "son.");
+  CHECK(display_text(big_filled.target) == display_text(expected));
+  write_xliff(files[0].path, filled);
+
+  MergeOptions merge_options;
+  merge_options.output_dir = dir / "editions";
+  const MergeResult merged = merge({files[0].path}, merge_options, nullptr);
+  REQUIRE(merged.editions.size() == 1);
+  CHECK(merged.editions[0].translated == 2);
+  // Among 50,000 numbers kept, the one that was not.
+  REQUIRE(merged.warnings.size() == 1);
+  CHECK(merged.warnings[0].find("b1.s1") != std::string::npos);
+  CHECK(merged.warnings[0].find("2026") != std::string::npos);
+  CHECK(read_file(merged.editions[0].edition) ==
+        "<html lang=\"az\"><body><p><i>Giriş</i> cümləsi, 2025. " + translated + "son.</p></body></html>\n");
+}
+
+}  // namespace
+
+TEST_CASE("100,000 inline codes in one segment: extracted with the memory's translation and merged, in linear time") {
+  extract_and_merge(50000);
+  check_linear("extract, fill from the memory, merge", 2500, extract_and_merge);
 }
 
 namespace {
