@@ -121,7 +121,7 @@ TEST_CASE("concordance: memories grown one unit at a time keep few segments, and
   CHECK(s.int64(0) <= 9);  // a binary counter: one segment per set bit of 300
 }
 
-TEST_CASE("concordance: a batch sees its own pending units; a rolled-back batch leaves nothing") {
+TEST_CASE("concordance: a batch sees its own pending units, a rolled-back batch leaves nothing") {
   Fixture f;
   {
     TranslationMemory::Batch batch(f.memory);

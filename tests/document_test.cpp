@@ -8,7 +8,7 @@
 
 using namespace dilmanc;
 
-TEST_CASE("block kinds have stable distinct names; block ids count from 1") {
+TEST_CASE("block kinds have stable distinct names, block ids count from 1") {
   std::set<std::string> names;
   for (int k = 0; k <= static_cast<int>(BlockKind::kMetaDescription); ++k)
     names.insert(block_kind_name(static_cast<BlockKind>(k)));

@@ -85,7 +85,7 @@ TEST_CASE("editions: three HTML editions that link each other") {
   CHECK(index.find("class=\"missing\"") == std::string::npos);
 }
 
-TEST_CASE("editions: plain text as it is; the index says where an edition is missing") {
+TEST_CASE("editions: plain text as it is, the index says where an edition is missing") {
   TempDir dir;
   EditionsOptions o;
   o.output_dir = dir.path();
@@ -96,6 +96,11 @@ TEST_CASE("editions: plain text as it is; the index says where an edition is mis
   CHECK(read_file(dir / "az" / (kName + ".txt")) ==
         read_file(dilmanc::test::source_dir() / "examples" / (kName + ".az.txt")));
   CHECK_FALSE(fs::exists(dir / "ru"));
+  // The index dates each edition by its file: dated in November, the index made again.
+  for (const char* lang : {"en", "az"})
+    fs::last_write_time(dir / lang / (kName + ".txt"),
+                        std::chrono::file_clock::from_sys(std::chrono::sys_seconds(std::chrono::seconds(o.now))));
+  dilmanc::write_editions_index(dir.path(), o.now);
   const std::string index = read_file(dir / "index.html");
   CHECK(index.find("<section lang=\"ru\">") != std::string::npos);
   CHECK(index.find("class=\"missing\"") != std::string::npos);
@@ -104,7 +109,8 @@ TEST_CASE("editions: plain text as it is; the index says where an edition is mis
   // Each section's dates in its language.
   const std::size_t az = index.find("<section lang=\"az\">");
   const std::size_t en = index.find("<section lang=\"en\">");
-  CHECK(index.find(" noyabr ", az) < en);
+  CHECK(index.find("<time>28 noyabr 2026</time>", az) < en);
+  CHECK(index.find("<time>28 November 2026</time>", en) != std::string::npos);
 }
 
 TEST_CASE("editions: a newer edition on disk is not overwritten without force") {

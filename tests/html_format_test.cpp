@@ -184,7 +184,7 @@ TEST_CASE("tables, nested lists, forms, XHTML and untranslatable content") {
   CHECK(pro->source.codes[0].original == "<span class=\"notranslate\">Dilmanc Pro</span>");
 }
 
-TEST_CASE("character references are resolved on reading and escaped on writing; non-Latin text") {
+TEST_CASE("character references are resolved on reading and escaped on writing, non-Latin text") {
   Document doc = html("entities-az-ru.html");
   CHECK(doc.language == "az");
   CHECK(find_block(doc, "title", "D\xC3\xB6vl\xC9\x99t Miqrasiya Xidm\xC9\x99ti & t\xC9\x99r\xC9\x99" "fda\xC5\x9Flar"));
@@ -259,7 +259,7 @@ TEST_CASE("unclosed tags are read as a browser reads them, with a warning") {
   CHECK(render_document(doc).find("<p>Bağlanmamış <b>qalın abzas</b>\n<p>") != std::string::npos);
 }
 
-TEST_CASE("bad HTML input: binary, not UTF-8, unknown charset; a declared charset is honoured") {
+TEST_CASE("bad HTML input: binary, not UTF-8, unknown charset, a declared charset is honoured") {
   try {
     parse_document(std::string("<html>\0\x01\x02", 9), Format::kHtml, "image.html");
     FAIL("no error");

@@ -42,7 +42,7 @@ TEST_CASE("dilmanc import prints a summary with every skip and its reason") {
   CHECK(az.out.find("3 units read") == std::string::npos);  // translated
 }
 
-TEST_CASE("dilmanc import: bad files exit 1 naming file, line and column; nothing is added") {
+TEST_CASE("dilmanc import: bad files exit 1 naming file, line and column, nothing is added") {
   TempDir dir;
   const std::string db = (dir / "m.db").string();
   write_file(dir / "bad.tmx", std::string(kTmx).substr(0, std::string(kTmx).find("<tu tuid=\"3\"")) + "<tu><tuv>\n");

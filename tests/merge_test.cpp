@@ -431,7 +431,7 @@ TEST_CASE("merge: XLIFF 1.2 states, approved, and OmegaT's targets that keep sta
   CHECK_FALSE(in_memory(memory, "Leaders meet in Baku"));
 }
 
-TEST_CASE("merge: Trados and memoQ progress read from their own namespaces; blocks taken whole are listed") {
+TEST_CASE("merge: Trados and memoQ progress read from their own namespaces, blocks taken whole are listed") {
   TempDir dir;
   write_file(dir / "summit.en.txt", kText);
   extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);

@@ -139,7 +139,7 @@ TEST_CASE("a failed upgrade leaves the memory as it was, and its backup") {
   CHECK(units_per_file(file)["units.tmx"] == 40);
 }
 
-TEST_CASE("a new file gets the schema without a backup; a file that is not a memory is refused untouched") {
+TEST_CASE("a new file gets the schema without a backup, a file that is not a memory is refused untouched") {
   TempDir dir;
   const fs::path file = dir / "new.db";
   {

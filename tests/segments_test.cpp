@@ -145,7 +145,7 @@ TEST_CASE("translations may reorder paired codes and move placeholders, but not 
   CHECK_THROWS_AS(set_translation(doc, "b9.s1", InlineText{}), Error);
 }
 
-TEST_CASE("isolated codes keep their order; segment and block translations replace each other") {
+TEST_CASE("isolated codes keep their order, segment and block translations replace each other") {
   Document doc = segmented("<p>Start <b><i>one. Two</i></b> end.</p>");
   const Block& b = doc.blocks[0];
   REQUIRE(shown(b) == std::vector<std::string>{"b1.s1 Start {1>}{2>}one.", "b1.s2 Two{<1}{<2} end."});

@@ -131,7 +131,7 @@ TEST_CASE("write_document writes atomically and leaves nothing on an error") {
   CHECK_THROWS_AS(read_document((dir / "absent.txt").string()), Error);
 }
 
-TEST_CASE("block text is in NFC; the file keeps its own form") {
+TEST_CASE("block text is in NFC, the file keeps its own form") {
   std::string decomposed = "Title\n\nCafe\xCC\x81 in Gəncə\n";  // e + combining acute
   Document doc = parse_document(decomposed, Format::kText, "nfd.txt");
   CHECK(doc.blocks[1].source.text == "Caf\xC3\xA9 in Gəncə");

@@ -96,7 +96,7 @@ TEST_CASE("TMX: inline codes map to InlineText") {
   CHECK(t.codes[7].original == "xsub text");
 }
 
-TEST_CASE("TMX: x attributes give the ids; overlapping pairs become isolated codes") {
+TEST_CASE("TMX: x attributes give the ids, overlapping pairs become isolated codes") {
   TempDir dir;
   write_file(dir / "x.tmx", tmx(R"(<tu><tuv xml:lang="en"><seg><ph x="5"/>a<bpt i="1" x="2">[</bpt>b<ept i="1">]</ept></seg></tuv>
 <tuv xml:lang="ru"><seg><bpt i="1">[</bpt>a<bpt i="2">(</bpt>b<ept i="1">]</ept>c<ept i="2">)</ept><ept i="9">}</ept></seg></tuv></tu>)"));
@@ -378,7 +378,7 @@ TEST_CASE("import: finished XLIFF 1.2 and 2.x units become memory units") {
   CHECK(m.concordance("Раздел", "ru", 5).size() == 1);
 }
 
-TEST_CASE("TMX: a DTD named by URL or an external entity is refused; a bare tmx14.dtd is ignored") {
+TEST_CASE("TMX: a DTD named by URL or an external entity is refused, a bare tmx14.dtd is ignored") {
   TempDir dir;
   const std::string body = "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>A</seg>"
                            "</tuv><tuv xml:lang=\"ru\"><seg>Б</seg></tuv></tu></body></tmx>\n";

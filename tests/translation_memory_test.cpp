@@ -96,7 +96,7 @@ TEST_CASE("a file that is not a memory, or from a newer dilmanc, is refused") {
   CHECK_THROWS_AS(TranslationMemory((dir / "missing.db").string(), no_create), Error);
 }
 
-TEST_CASE("one unit holds all languages; tags match by primary language, full tag kept") {
+TEST_CASE("one unit holds all languages, tags match by primary language, full tag kept") {
   TempDir dir;
   TranslationMemory memory((dir / "m.db").string());
   auto r = memory.add(unit({variant("en-US", "Leaders meet in Baku."), variant("ru_RU", "Лидеры встречаются в Баку."),
@@ -171,7 +171,7 @@ TEST_CASE("duplicates: a new language merges, a different translation is an alte
   CHECK(memory.lookup_exact(InlineText{"The minister arrived", {}}, "en").empty());
 }
 
-TEST_CASE("context: the same source in another context is a unit of its own; in-context first") {
+TEST_CASE("context: the same source in another context is a unit of its own, in-context first") {
   TempDir dir;
   TranslationMemory memory((dir / "m.db").string());
   const auto prev = segment_hash("Title.");

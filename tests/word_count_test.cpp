@@ -32,7 +32,7 @@ TEST_CASE("a URL or an e-mail address is one word") {
   CHECK(count_words("www.migration.gov.az", "en").words == 1);
 }
 
-TEST_CASE("characters: not whitespace; codes count apart and are neither") {
+TEST_CASE("characters: not whitespace, codes count apart and are neither") {
   WordCount c = count_words("Ə ə  ab\tc\n", "az");
   CHECK(c.characters == 5);
   InlineText t;
@@ -49,7 +49,7 @@ TEST_CASE("characters: not whitespace; codes count apart and are neither") {
   CHECK(w.characters == 12);
 }
 
-TEST_CASE("a document's count is the sum of its blocks; segments count the same") {
+TEST_CASE("a document's count is the sum of its blocks, segments count the same") {
   Document doc = parse_document("<html><body><p>One two. Three <b>four</b>.</p><p title=\"Five six\">Seven</p></body></html>",
                                 Format::kHtml, "t.html");
   WordCount total = count_words(doc, "en");
