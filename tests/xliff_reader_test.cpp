@@ -294,6 +294,28 @@ TEST_CASE("documents that are not usable XLIFF are refused, naming the problem")
   CHECK_THROWS_AS(read_xliff("/nonexistent/dir/file.xlf"), Error);
 }
 
+TEST_CASE("XLIFF 1.2 languages must be language tags: they name the editions' files") {
+  // A target-language holding a path would put merge's edition outside its folder.
+  const Error path = input_error(
+      "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n"
+      "<file original=\"a.txt\" datatype=\"plaintext\" source-language=\"en\"\n"
+      " target-language=\"ru/../../outside\"><body/></file></xliff>");
+  CHECK(contains(path.cause(), "'ru/../../outside' is not a valid language tag"));
+  CHECK(path.where().line == 3);  // where the start tag, and its target-language, ends
+  CHECK(contains(input_error("<xliff version=\"1.2\"><file original=\"a\" datatype=\"plaintext\" "
+                             "source-language=\"../en\"><body/></file></xliff>")
+                     .cause(),
+                 "'../en'"));
+  CHECK(contains(input_error(xliff12("<trans-unit id=\"1\"><source>a</source><target xml:lang=\"x/y\">b</target>"
+                                     "</trans-unit>"))
+                     .cause(),
+                 "'x/y'"));
+  const XliffDocument fine = parse_xliff(xliff12("<trans-unit id=\"1\"><source>a</source><target "
+                                                 "xml:lang=\"az-Latn-AZ\">b</target></trans-unit>"),
+                                         "fine.xlf");
+  CHECK(unit(fine, "1").target_language == "az-Latn-AZ");
+}
+
 TEST_CASE("text that looks like our code markers is dropped, not taken for codes") {
   const std::string text = xliff12("<trans-unit id=\"1\"><source>a\xEE\x84\x81" "b\xEE\x80\x80" "c</source></trans-unit>");
   const XliffDocument doc = parse_xliff(text, "m.xlf");

@@ -390,8 +390,11 @@ class Reader {
       XliffFile file;
       file.original = xml::attr(f, "original");
       file.datatype = xml::attr(f, "datatype");
+      // Languages name the editions' files: anything but a language tag is refused here.
       file.source_language = required(f, "source-language");
-      file.target_language = xml::attr(f, "target-language");
+      if (!is_language_tag(file.source_language))
+        fail(f, trf("'{1}' is not a valid language tag", file.source_language));
+      file.target_language = lang2(f, "target-language");
       file.tool_name = xml::attr(f, "tool");
       const std::string tool_id = xml::attr(f, "tool-id");
       std::set<std::string> unit_ids;
@@ -451,8 +454,8 @@ class Reader {
     if (!source) fail(tu, trf("unit '{1}' has no <source>", unit.id));
     unit.notes = notes_of(notes, "from");
     unit.line = line_of(tu);
-    unit.source_language = xml::attr(source, "lang", kNsXml);
-    if (target) unit.target_language = xml::attr(target, "lang", kNsXml);
+    unit.source_language = lang2(source, "lang", kNsXml);
+    if (target) unit.target_language = lang2(target, "lang", kNsXml);
 
     CodeIds ids;
     bool segmented = false;
