@@ -893,15 +893,50 @@ class HtmlReader {
   std::size_t warnings_left_out_ = 0;
 };
 
-// The charset the page declares, as libxml2 finds it (meta charset or http-equiv).
+// The charset the page declares (meta charset or http-equiv), as libxml2 finds it, for a
+// page that is not UTF-8. The page is read with no tree and only as far as needed: up to the
+// first declaration, and never deeper than kMaxCharsetDepth open elements (libxml2's own limit
+// for a tree, where reading the page into one stopped before), since a declaration belongs in
+// the head. Past that depth the page counts as declaring none. The bound matters: libxml2
+// compares each stray end tag with every open element, so a hostile page (100,000 open
+// elements, then as many stray end tags) read without it would take time with the square of
+// its size before the reader proper, with its own bounds, ever saw it. Entities and DTDs need
+// no care here: libxml2's HTML parser neither expands declared entities nor loads a DTD
+// (HTML_PARSE_NONET all the same).
+constexpr int kMaxCharsetDepth = 256;
+
+struct CharsetSearch {
+  htmlParserCtxtPtr ctxt = nullptr;
+
+  // libxml2 takes in a meta element's declaration before it reports the element.
+  static void on_start(void* data, const xmlChar*, const xmlChar**) {
+    auto* self = static_cast<CharsetSearch*>(data);
+    if (self->found() || self->ctxt->nameNr > kMaxCharsetDepth) xmlStopParser(self->ctxt);
+  }
+  static void on_error(void*, xmlErrorPtr) {}
+
+  bool found() const { return ctxt->input && ctxt->input->encoding; }
+};
+
 std::string declared_charset(std::string_view bytes) {
   QuietLibxml2 quiet;
-  htmlDocPtr doc = htmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), nullptr, nullptr,
-                                  HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-  if (!doc) return "";
-  std::string charset = doc->encoding ? reinterpret_cast<const char*>(doc->encoding) : "";
-  xmlFreeDoc(doc);
-  return charset;
+  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> ctxt(
+      htmlCreateMemoryParserCtxt(bytes.data(), static_cast<int>(bytes.size())), htmlFreeParserCtxt);
+  if (!ctxt) return "";
+  htmlCtxtUseOptions(ctxt.get(), HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+  CharsetSearch search{ctxt.get()};
+  xmlSAXHandler* sax = ctxt->sax;
+  std::memset(sax, 0, sizeof(*sax));
+  sax->initialized = XML_SAX2_MAGIC;  // errors through serror, which ignores them
+  sax->startElement = &CharsetSearch::on_start;
+  sax->serror = &CharsetSearch::on_error;
+  ctxt->userData = &search;
+  htmlParseDocument(ctxt.get());
+  if (ctxt->myDoc) {
+    xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = nullptr;
+  }
+  return search.found() ? reinterpret_cast<const char*>(ctxt->input->encoding) : "";
 }
 
 bool is_utf8_name(std::string name) {
