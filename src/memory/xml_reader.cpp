@@ -8,6 +8,7 @@
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
+#include "xliff/xml_input.h"
 
 namespace dilmanc::memory {
 namespace {
@@ -68,8 +69,7 @@ XmlReader::~XmlReader() { xmlFreeTextReader(reader_); }
 void XmlReader::on_error(void* self, xmlErrorPtr error) {
   auto* r = static_cast<XmlReader*>(self);
   if (!error || error->level < XML_ERR_ERROR || !r->first_error_.empty()) return;
-  std::string message = error->message ? error->message : "";
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  const std::string message = xml::error_message(*error);
   r->first_error_ = message.empty() ? "XML error" : message;
   r->error_line_ = error->line;
   r->error_column_ = error->int2;

@@ -16,6 +16,7 @@
 #include "dilmanc/messages.h"
 #include "dilmanc/text.h"
 #include "segment/bounded_regex.h"
+#include "xliff/xml_input.h"
 
 namespace dilmanc {
 namespace {
@@ -42,7 +43,7 @@ void remember_first_error(void* user_data, xmlErrorPtr error) {
   if (!first || first->seen || !error || error->level < XML_ERR_ERROR) return;
   first->seen = true;
   first->line = error->line;
-  first->message = error->message ? error->message : "";
+  first->message = xml::error_message(*error);
 }
 
 // SRX needs no entities; declaring one is refused before anything is expanded (entity
@@ -155,11 +156,9 @@ SrxDocument parse_srx(std::string_view xml, const std::string& source) {
     if (!first.seen) {
       const xmlError* e = xmlCtxtGetLastError(ctxt.get());
       first.line = e ? e->line : 0;
-      first.message = e && e->message ? e->message : "";
+      first.message = e ? xml::error_message(*e) : "";
     }
-    std::string message = first.message;
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    fail(source, first.line, trf("the SRX file is not well-formed XML: {1}", message));
+    fail(source, first.line, trf("the SRX file is not well-formed XML: {1}", first.message));
   }
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (!root || !is_srx_element(root, "srx"))

@@ -1,6 +1,7 @@
 #include "xliff/xml_input.h"
 
 #include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
@@ -31,9 +32,7 @@ void record_error(void* data, xmlErrorPtr error) {
   if (state == nullptr || state->have_error || error == nullptr) return;
   if (error->level < XML_ERR_ERROR) return;  // warnings do not stop us
   state->have_error = true;
-  state->message = error->message ? error->message : "";
-  while (!state->message.empty() && (state->message.back() == '\n' || state->message.back() == ' '))
-    state->message.pop_back();
+  state->message = error_message(*error);
   state->line = error->line;
   state->column = error->int2;
 }
@@ -101,6 +100,23 @@ DocPtr parse(std::string_view data, const std::string& name) {
     ThrowInput(trf("malformed XML: {1}", cause), {name, state.line, state.column});
   }
   return doc;
+}
+
+std::string error_message(const xmlError& error) {
+  std::string message = error.message ? error.message : "";
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  // "Excessive depth in document: 256 use XML_PARSE_HUGE option", the limit in int1.
+  if (message.starts_with("Excessive depth in document"))
+    return trf("elements are nested more than {1} levels deep",
+               std::to_string(error.int1 > 0 ? error.int1 : static_cast<int>(xmlParserMaxDepth)));
+  constexpr std::string_view kHint = "use XML_PARSE_HUGE option";
+  if (const std::size_t hint = message.find(kHint); hint != std::string::npos) {
+    message.erase(hint, kHint.size());
+    while (!message.empty() && (message.back() == ' ' || message.back() == ',' || message.back() == ':'))
+      message.pop_back();
+    return trf("{1} (beyond a size limit of the XML reader)", message);
+  }
+  return message;
 }
 
 bool is(const xmlNode* node, const char* local_name) {

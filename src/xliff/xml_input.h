@@ -4,6 +4,7 @@
 #pragma once
 
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include <memory>
 #include <string>
@@ -21,6 +22,11 @@ using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
 // document declares entities, and when its DOCTYPE names an external DTD (a DOCTYPE with
 // neither is accepted and ignored).
 DocPtr parse(std::string_view data, const std::string& name);
+
+// libxml2's message for an error, for a user: without its line break, and with a limit of the
+// parser said in our words rather than as libxml2's hint to set a parser option
+// (XML_PARSE_HUGE), which nobody running dilmanc can act on.
+std::string error_message(const xmlError& error);
 
 // Element helpers. `local_name` compares the name without prefix.
 bool is(const xmlNode* node, const char* local_name);
