@@ -8,6 +8,7 @@
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
+#include "dilmanc/text.h"
 #include "dilmanc/translation_memory.h"
 
 namespace dilmanc::cli {
@@ -58,6 +59,17 @@ std::vector<std::string> checked_language_list(const std::string& list) {
   for (std::string lang; std::getline(in, lang, ',');)
     if (!lang.empty()) out.push_back(checked_language(lang));
   return out;
+}
+
+void check_text(std::string_view text, Error::Location where) {
+  if (auto bad = find_invalid_utf8(text)) {
+    where.offset = static_cast<std::int64_t>(*bad);
+    ThrowInput(tr("the text is not valid UTF-8"), where);
+  }
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    where.offset = static_cast<std::int64_t>(nul);
+    ThrowInput(trf("the text contains a NUL byte (at byte offset {1})", std::to_string(nul)), where);
+  }
 }
 
 std::string json_quote(std::string_view text) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "dilmanc/error.h"
+
 namespace dilmanc::cli {
 
 namespace po = boost::program_options;
@@ -52,6 +54,10 @@ std::string read_input(const std::string& path, Context& ctx);
 const std::string& checked_language(const std::string& lang);
 // A comma-separated list of language codes ("az,ru"), empty items skipped, each checked.
 std::vector<std::string> checked_language_list(const std::string& list);
+// A text to look up, given as TEXT or read as a line of standard input (`where` then names
+// "-" and the line): throws Error(kInput) at `where`, with the byte offset, unless it is valid
+// UTF-8 without NUL bytes, the rule every reader applies to its input.
+void check_text(std::string_view text, Error::Location where);
 // Quotes a string as a JSON string literal (UTF-8 kept as is).
 std::string json_quote(std::string_view text);
 

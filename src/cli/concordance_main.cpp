@@ -54,6 +54,7 @@ int run(const po::variables_map& vm, Context& ctx) {
   const std::string lang = checked_language(vm["lang"].as<std::string>());
   std::string query;
   for (const auto& word : vm["text"].as<std::vector<std::string>>()) query += (query.empty() ? "" : " ") + word;
+  check_text(query, {});
   const std::size_t limit = vm["limit"].as<std::size_t>();
   MemoryOptions options;
   options.create_if_missing = false;

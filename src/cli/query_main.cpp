@@ -134,10 +134,7 @@ int run(const po::variables_map& vm, Context& ctx) {
     Error::Location where;
     where.file = batch ? "-" : "";
     where.line = batch ? static_cast<std::int64_t>(i + 1) : 0;
-    if (auto bad = find_invalid_utf8(queries[i])) {
-      where.offset = static_cast<std::int64_t>(*bad);
-      ThrowInput(tr("the text is not valid UTF-8"), where);
-    }
+    check_text(queries[i], where);
   }
 
   MemoryOptions memory_options;
