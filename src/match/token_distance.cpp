@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <limits>
 #include <vector>
 
 namespace dilmanc::match {
@@ -75,21 +76,71 @@ int myers(std::span<const std::uint64_t> pattern, std::span<const std::uint64_t>
   return score;
 }
 
-int dynamic(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b, int max) {
+// Diagonal transitions (Ukkonen 1985, Landau and Vishkin 1989): for e = 0, 1, ... the
+// furthest row each diagonal reaches with e edits, each followed by its run of equal tokens.
+// Time O((n + m) * d) and memory O(d) for a distance d, so near-identical long segments cost
+// one pass however long they are; the classic programme filled the whole n x m table.
+int diagonal(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b, int max) {
+  // a is the shorter: diagonal k = j - i runs from -n to m, and the end is on m - n.
+  const int n = static_cast<int>(a.size());
+  const int m = static_cast<int>(b.size());
+  const int target = m - n;
+  const int limit = std::min(max, m);  // never more than m edits
+  constexpr int kUnreached = std::numeric_limits<int>::min() / 2;
+  // Diagonals -reach-2 .. reach+2, two of margin that are never written on each side; the
+  // arrays grow with the edits found, not with the lengths, since fresh pages cost more
+  // than a short distance.
+  int reach = std::min(limit, 32);
+  int offset = reach + 2;
+  std::vector<int> previous(static_cast<std::size_t>(2 * reach + 5), kUnreached);
+  std::vector<int> current(previous.size(), kUnreached);
+  auto slide = [&](int k, int i) {
+    while (i < n && i + k < m && a[static_cast<std::size_t>(i)] == b[static_cast<std::size_t>(i + k)]) ++i;
+    return i;
+  };
+  previous[static_cast<std::size_t>(offset)] = slide(0, 0);
+  if (target == 0 && previous[static_cast<std::size_t>(offset)] == n) return 0;
+  for (int e = 1; e <= limit; ++e) {
+    if (e > reach) {
+      const int wider = std::min(limit, 2 * reach);
+      std::vector<int> moved(static_cast<std::size_t>(2 * wider + 5), kUnreached);
+      std::copy(previous.begin(), previous.end(), moved.begin() + (wider - reach));
+      previous = std::move(moved);
+      current.assign(previous.size(), kUnreached);
+      reach = wider;
+      offset = reach + 2;
+    }
+    // A diagonal k still needs |target - k| edits to reach the end: those too far are left.
+    const int lo = std::max({-n, -e, target - (limit - e)});
+    const int hi = std::min({m, e, target + (limit - e)});
+    for (int k = lo; k <= hi; ++k) {
+      const auto at = static_cast<std::size_t>(k + offset);
+      int i = std::max({previous[at] + 1, previous[at + 1] + 1, previous[at - 1]});
+      i = std::min({i, n, m - k});
+      i = slide(k, i);
+      current[at] = i;
+      if (k == target && i == n) return e;
+    }
+    // The next round reads one diagonal beyond each end of this one.
+    current[static_cast<std::size_t>(lo - 1 + offset)] = kUnreached;
+    current[static_cast<std::size_t>(hi + 1 + offset)] = kUnreached;
+    std::swap(previous, current);
+  }
+  return max + 1;
+}
+
+// The classic dynamic programme over the whole table, as the reference.
+int dynamic(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) {
   std::vector<int> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= a.size(); ++i) {
     int diag = row[0];
     row[0] = static_cast<int>(i);
-    int best = row[0];
     for (std::size_t j = 1; j <= b.size(); ++j) {
       int up = row[j];
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diag = up;
-      best = std::min(best, row[j]);
     }
-    // Values along a row never fall below the row minimum in later rows.
-    if (best > max) return max + 1;
   }
   return row[b.size()];
 }
@@ -102,11 +153,11 @@ int token_distance(std::span<const std::uint64_t> a, std::span<const std::uint64
   if (length_gap > max) return max + 1;
   if (a.empty()) return static_cast<int>(b.size());
   if (a.size() <= 64) return myers(a, b, max);
-  return dynamic(a, b, max);
+  return diagonal(a, b, max);
 }
 
 int token_distance_reference(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) {
-  return dynamic(a, b, 1 << 30);
+  return dynamic(a, b);
 }
 
 }  // namespace dilmanc::match
