@@ -30,10 +30,20 @@ std::vector<std::uint64_t> keys(const MatchText& m, Level level, Keep keep) {
   return out;
 }
 
-int distance(const MatchText& a, const MatchText& b, Level level, bool (*keep)(TokenKind)) {
+// The distance, or any value above `max` once it exceeds it: the time it takes grows with
+// the distance it looks for, so each penalty asks only as far as can change the score.
+int distance(const MatchText& a, const MatchText& b, Level level, bool (*keep)(TokenKind), int max = 1 << 30) {
   auto ka = keys(a, level, keep);
   auto kb = keys(b, level, keep);
-  return match::token_distance(ka, kb);
+  return match::token_distance(ka, kb, max);
+}
+
+// How far beyond `distance` a count of edits at `per` each, capped at `cap` in all, can
+// change the penalty: beyond it the penalty is the cap whatever the count.
+int penalty_bound(int distance, int per, int cap) {
+  if (per <= 0) return 1 << 30;
+  const long long edits = std::max(0LL, (static_cast<long long>(cap) + per - 1) / per);
+  return static_cast<int>(std::min<long long>(distance + edits, 1 << 30));
 }
 
 bool content_only(TokenKind k) { return is_content(k); }
@@ -52,15 +62,18 @@ ScoreBreakdown score_match(const MatchText& query, const MatchText& source, cons
   s.base = s.length == 0 ? 100 : 100 * (s.length - s.distance) / s.length;
 
   const int cased = distance(query, source, Level::kCased, content_only);
-  const int exact = distance(query, source, Level::kExact, content_only);
+  // Only whether it exceeds `cased` matters.
+  const int exact = distance(query, source, Level::kExact, content_only, cased);
   if (cased > s.distance) s.accent_penalty = options.accent_penalty;
   if (exact > cased) s.case_penalty = options.case_penalty;
 
-  const int with_punctuation = distance(query, source, Level::kBase, content_and_punctuation);
+  const int with_punctuation = distance(query, source, Level::kBase, content_and_punctuation,
+               penalty_bound(s.distance, options.punctuation_penalty, options.max_punctuation_penalty));
   const int punctuation_edits = std::max(0, with_punctuation - s.distance);
   s.punctuation_penalty = std::min(options.max_punctuation_penalty, punctuation_edits * options.punctuation_penalty);
 
-  const int with_codes = distance(query, source, Level::kBase, content_and_codes);
+  const int with_codes = distance(query, source, Level::kBase, content_and_codes,
+               penalty_bound(s.distance, options.code_penalty, options.max_code_penalty));
   const int code_edits = std::max(0, with_codes - s.distance);
   s.code_penalty = std::min(options.max_code_penalty, code_edits * options.code_penalty);
 
