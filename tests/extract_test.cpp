@@ -325,3 +325,51 @@ TEST_CASE("dilmanc extract on the command line") {
   CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("nope.txt") != std::string::npos);
 }
+
+TEST_CASE("the README's workflow: extract with -o into another folder, merge from there without --article") {
+  TempDir dir;
+  fs::create_directories(dir / "articles");
+  write_file(dir / "articles" / "article.html", kHtml);
+  CliResult extracted = run_cli({"extract", "--memory", "tm.db", "articles/article.html", "--from", "en", "--to",
+                                 "az,ru", "-o", "out/"},
+                                "", {}, dir.path());
+  REQUIRE_MESSAGE(extracted.exit_code == 0, extracted.err);
+  const std::string xlf = read_file(dir / "out" / "article.ru.xlf");
+  CHECK(xlf.find("original=\"../articles/article.html\"") != std::string::npos);
+  // The translator's work on both files.
+  for (const char* lang : {"az", "ru"}) {
+    XliffDocument doc = read_xliff(dir / "out" / (std::string("article.") + lang + ".xlf"));
+    for (XliffUnit& u : doc.files.at(0).units)
+      for (XliffSegment& s : u.segments) {
+        if (s.ignorable) continue;
+        s.has_target = true;
+        s.target = s.source;
+        s.target.text = std::string(lang) + ": " + s.source.text;
+        s.state = XliffState::kTranslated;
+      }
+    write_xliff(dir / "out" / (std::string("article.") + lang + ".xlf"), doc);
+  }
+  CliResult merged = run_cli({"merge", "--memory", "tm.db", "out/article.az.xlf", "out/article.ru.xlf", "-o",
+                              "editions/"},
+                             "", {}, dir.path());
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  const std::string edition = read_file(dir / "editions" / "article.ru.html");
+  CHECK(edition.find("<html lang=\"ru\">") != std::string::npos);
+  CHECK(edition.find("ru: The summit opened on <b>ru: Monday</b>") == std::string::npos);  // codes kept, not doubled
+  CHECK(edition.find("<h1>ru: Leaders <em>meet</em> in Baku</h1>") != std::string::npos);
+  CHECK(fs::exists(dir / "editions" / "article.az.html"));
+  CHECK(read_file(dir / "articles" / "article.html") == kHtml);
+
+  // From a working folder the article is not in, the same XLIFF is refused as before.
+  fs::create_directories(dir / "elsewhere");
+  CliResult away = run_cli({"merge", "--memory", "../tm.db", "../out/article.ru.xlf", "-o", "editions/"}, "", {},
+                           dir / "elsewhere");
+  CHECK(away.exit_code == 1);
+  CHECK_MESSAGE(away.err.find("'../articles/article.html' lies outside") != std::string::npos, away.err);
+  CHECK_FALSE(fs::exists(dir / "elsewhere" / "editions"));
+  // --site names a folder the article may be in as well.
+  CliResult site = run_cli({"merge", "--memory", "../tm.db", "--site", "..", "../out/article.ru.xlf", "-o", "editions/"},
+                           "", {}, dir / "elsewhere");
+  CHECK_MESSAGE(site.exit_code == 0, site.err);
+  CHECK(fs::exists(dir / "elsewhere" / "editions" / "article.ru.html"));
+}

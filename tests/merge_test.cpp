@@ -2,6 +2,8 @@
 // other tools' shapes, and the inputs merge must refuse without writing anything.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
 #include <regex>
 #include <string>
 #include <vector>
@@ -518,4 +520,294 @@ TEST_CASE("merge -o creates a missing output folder, and only once everything wa
   Error e = merge_error({files[0].path}, mo, nullptr);
   CHECK(e.kind() == Error::Kind::kUsage);
   CHECK(std::string(e.what()).find("is a file") != std::string::npos);
+}
+
+namespace {
+
+// Every sentence of the extracted XLIFF 2.1 `xlf` given `targets` (by id, the rest pseudo).
+void give_all(const fs::path& xlf, const std::map<std::string, std::string>& targets) {
+  XliffDocument doc = read_xliff(xlf);
+  for (XliffFile& f : doc.files)
+    for (XliffUnit& u : f.units)
+      for (XliffSegment& s : u.segments) {
+        if (s.ignorable) continue;
+        s.has_target = true;
+        auto it = targets.find(s.id);
+        s.target = it != targets.end() ? InlineText{it->second, {}} : pseudo(s.source);
+        s.state = XliffState::kTranslated;
+      }
+  XliffWriteOptions wo;
+  wo.version = XliffVersion::k21;
+  write_xliff(xlf, doc, wo);
+}
+
+std::vector<std::string> warnings_with(const MergeResult& r, const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string& w : r.warnings)
+    if (w.find(text) != std::string::npos) out.push_back(w);
+  return out;
+}
+
+std::vector<std::string> listing(const fs::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(folder)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("merge never overwrites the article: a target language that is the source's is refused") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  ExtractOptions eo = extract_options(dir, XliffVersion::k12);
+  const auto files = extract({(dir / "summit.en.txt").string()}, eo, nullptr);
+  translate_all(files.at(0).path, XliffVersion::k12);
+  const std::string good = read_file(files[0].path);
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  TranslationMemory memory((dir / "tm.db").string());
+
+  for (const char* language : {"en", "en-GB", "EN-us"}) {
+    CAPTURE(language);
+    std::string same = good;
+    same.replace(same.find(" target-language=\"ru\""), 21, std::string(" target-language=\"") + language + "\"");
+    write_file(dir / "same.xlf", same);
+    Error e = merge_error({dir / "same.xlf"}, mo, &memory);
+    CHECK(e.kind() == Error::Kind::kInput);
+    CHECK(e.where().file == (dir / "same.xlf").string());
+    CHECK_MESSAGE(std::string(e.what()).find("is the source language") != std::string::npos, e.what());
+    CHECK(read_file(dir / "summit.en.txt") == kText);
+    for (const std::string& name : listing(dir.path()))
+      CHECK_MESSAGE((name == "same.xlf" || name == "summit.en.txt" || name == "summit.ru.xlf" || name.starts_with("tm.db")),
+                    name);
+  }
+
+  // An edition whose place is the article itself (here through a link) is refused too.
+  fs::create_directories(dir / "out");
+  fs::create_symlink(dir / "summit.en.txt", dir / "out" / "summit.ru.txt");
+  mo.output_dir = dir / "out";
+  Error e = merge_error({files[0].path}, mo, &memory);
+  CHECK(e.where().file == files[0].path.string());
+  CHECK_MESSAGE(std::string(e.what()).find("would overwrite the article") != std::string::npos, e.what());
+  CHECK(read_file(dir / "summit.en.txt") == kText);
+  CHECK(memory.stats().units == 0);
+}
+
+TEST_CASE("merge: two XLIFF files that would write the same edition are refused before anything is written") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  translate_all(files.at(0).path, XliffVersion::k12);
+  fs::copy_file(files[0].path, dir / "again.xlf");
+  MergeOptions mo;
+  mo.output_dir = dir / "out";
+  TranslationMemory memory((dir / "tm.db").string());
+  Error e = merge_error({files[0].path, dir / "again.xlf"}, mo, &memory);
+  CHECK(e.kind() == Error::Kind::kInput);
+  CHECK(e.where().file == (dir / "again.xlf").string());
+  CHECK_MESSAGE(std::string(e.what()).find(files[0].path.string()) != std::string::npos, e.what());
+  CHECK_MESSAGE(std::string(e.what()).find("summit.ru.txt") != std::string::npos, e.what());
+  CHECK_FALSE(fs::exists(dir / "out"));
+  CHECK(memory.stats().units == 0);
+}
+
+TEST_CASE("merge is all or nothing: a failure while writing one edition leaves no edition and the memory unchanged") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  ExtractOptions eo = extract_options(dir, XliffVersion::k12);
+  eo.target_languages = {"az", "ru"};
+  const auto files = extract({(dir / "summit.en.txt").string()}, eo, nullptr);
+  REQUIRE(files.size() == 2);
+  for (const ExtractedFile& f : files) translate_all(f.path, XliffVersion::k12);
+  fs::create_directories(dir / "out");
+  // An earlier edition in Azerbaijani, which must survive; the Russian edition's place
+  // is taken by a folder, which nothing checked beforehand can know will fail.
+  write_file(dir / "out" / "summit.az.txt", "the earlier edition\n");
+  fs::create_directories(dir / "out" / "summit.ru.txt" / "inside");
+  MergeOptions mo;
+  mo.output_dir = dir / "out";
+  TranslationMemory memory((dir / "tm.db").string());
+  Error e = merge_error({files[0].path, files[1].path}, mo, &memory);
+  CHECK(e.kind() == Error::Kind::kIo);
+  CHECK(e.where().file == (dir / "out" / "summit.ru.txt").string());
+  CHECK(read_file(dir / "out" / "summit.az.txt") == "the earlier edition\n");
+  CHECK(listing(dir / "out") == std::vector<std::string>{"summit.az.txt", "summit.ru.txt"});
+  CHECK(memory.stats().units == 0);
+
+  // Once the place is free, both go through, and the earlier edition is replaced.
+  fs::remove_all(dir / "out" / "summit.ru.txt");
+  const MergeResult r = merge({files[0].path, files[1].path}, mo, &memory);
+  CHECK(r.editions.size() == 2);
+  CHECK(read_file(dir / "out" / "summit.az.txt") != "the earlier edition\n");
+  CHECK(listing(dir / "out") == std::vector<std::string>{"summit.az.txt", "summit.ru.txt"});
+  CHECK(memory.stats().units == 5);  // one unit per sentence and context, both languages in it
+}
+
+TEST_CASE("dilmanc merge: a refused merge leaves no new memory file behind") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  const std::string xlf = files.at(0).path.string();
+  // Refused by its checks: units without a target.
+  CliResult checks = run_cli({"merge", "--memory", (dir / "new.db").string(), "-o", (dir / "out").string(), xlf});
+  CHECK(checks.exit_code == 1);
+  CHECK_FALSE(fs::exists(dir / "new.db"));
+  // Refused while writing: the edition's place is a folder.
+  translate_all(files[0].path, XliffVersion::k12);
+  fs::create_directories(dir / "out" / "summit.ru.txt" / "inside");
+  CliResult writing = run_cli({"merge", "--memory", (dir / "new.db").string(), "-o", (dir / "out").string(), xlf});
+  CHECK(writing.exit_code == 1);
+  CHECK_MESSAGE(writing.err.find("summit.ru.txt") != std::string::npos, writing.err);
+  CHECK(listing(dir.path()) == std::vector<std::string>{"out", "summit.en.txt", "summit.ru.xlf"});
+  // A memory that was there stays, unchanged.
+  { TranslationMemory made((dir / "old.db").string()); }
+  CliResult kept = run_cli({"merge", "--memory", (dir / "old.db").string(), "-o", (dir / "out").string(), xlf});
+  CHECK(kept.exit_code == 1);
+  CHECK(TranslationMemory((dir / "old.db").string()).stats().units == 0);
+  fs::remove_all(dir / "out" / "summit.ru.txt");
+  CliResult ok = run_cli({"merge", "--memory", (dir / "new.db").string(), "-o", (dir / "out").string(), xlf});
+  CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+  CHECK(TranslationMemory((dir / "new.db").string()).stats().units == 5);
+}
+
+TEST_CASE("merge: numbers are compared whole, each occurrence counted, as the target's language writes them") {
+  TempDir dir;
+  write_file(dir / "n.en.txt",
+             "Talks run from December 13 to 15.\n\nThe fund holds 250,000 dollars and grew 3.5 percent.\n\n"
+             "The 13 delegates met 13 ministers.\n\nThe fund grew 3.5 percent in 2024.\n");
+  const auto files = extract({(dir / "n.en.txt").string()}, extract_options(dir, XliffVersion::k21), nullptr);
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+
+  // Digits that are all there when joined, but not the numbers.
+  give_all(files.at(0).path, {{"b1.s1", "Переговоры идут с 1 по 315 декабря."},
+                              {"b2.s1", "В фонде 250\u00A0000 долларов, он вырос на 3,5 процента."},
+                              {"b3.s1", "13 делегатов встретились с министрами."},
+                              {"b4.s1", "Фонд вырос на 3.5 процента в 2024 году."}});
+  MergeResult r = merge({files[0].path}, mo, nullptr);
+  const std::vector<std::string> numbers = warnings_with(r, "of the source is missing from the target");
+  REQUIRE(numbers.size() == 3);
+  CHECK(numbers[0] == files[0].path.string() + ": unit 'b1.s1': the number 13 of the source is missing from the target");
+  CHECK(numbers[1] == files[0].path.string() + ": unit 'b1.s1': the number 15 of the source is missing from the target");
+  CHECK(numbers[2] == files[0].path.string() + ": unit 'b3.s1': the number 13 of the source is missing from the target");
+
+  // The same numbers in the target's own writing, or kept as the source wrote them.
+  give_all(files[0].path, {{"b1.s1", "Переговоры идут с 13 по 15 декабря."},
+                           {"b2.s1", "В фонде 250 000 долларов, он вырос на 3,5 процента."},
+                           {"b3.s1", "13 делегатов встретились с 13 министрами."},
+                           {"b4.s1", "Фонд вырос на 3.5 процента в 2024 году."}});
+  r = merge({files[0].path}, mo, nullptr);
+  CHECK(warnings_with(r, "number").empty());
+  // 250,000 in a Russian text reads 250: a number of the source missing.
+  give_all(files[0].path, {{"b2.s1", "В фонде 250,000 долларов, он вырос на 3,5 процента."}});
+  r = merge({files[0].path}, mo, nullptr);
+  CHECK(warnings_with(r, "the number 250,000 of the source") ==
+        std::vector<std::string>{files[0].path.string() +
+                                 ": unit 'b2.s1': the number 250,000 of the source is missing from the target"});
+}
+
+TEST_CASE("merge warns, naming the unit, of a target identical to its source and of whitespace that differs") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k21), nullptr);
+  give_all(files.at(0).path, {{"b1.s1", "Leaders meet in Baku"},
+                              {"b2.s1", " Саммит открылся в понедельник в 10:30."},
+                              {"b3.s2", "Переговоры шли допоздна. "}});
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  const MergeResult r = merge({files[0].path}, mo, nullptr);
+  const std::string xlf = files[0].path.string();
+  CHECK(warnings_with(r, "identical") ==
+        std::vector<std::string>{xlf + ": unit 'b1.s1': the target is identical to the source"});
+  CHECK(warnings_with(r, "whitespace") ==
+        std::vector<std::string>{xlf + ": unit 'b2.s1': leading or trailing whitespace differs from the source",
+                                 xlf + ": unit 'b3.s2': leading or trailing whitespace differs from the source"});
+  CHECK(r.warnings.size() == 3);
+}
+
+TEST_CASE("merge: a paragraph added to the article since extraction is an error, even with --allow-incomplete") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  translate_all(files.at(0).path, XliffVersion::k12);
+  write_file(dir / "summit.en.txt", std::string(kText) + "\nA paragraph written later.\n");
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  mo.allow_incomplete = true;
+  TranslationMemory memory((dir / "tm.db").string());
+  Error e = merge_error({files[0].path}, mo, &memory);
+  CHECK(e.where().file == files[0].path.string());
+  CHECK_MESSAGE(std::string(e.what()).find("changed since extraction: segments not in the XLIFF: b4") !=
+                    std::string::npos,
+                e.what());
+  CHECK(std::string(e.what()).find("without a usable target") == std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "summit.ru.txt"));
+  CHECK(memory.stats().units == 0);
+}
+
+TEST_CASE("merge: a target's codes missing, extra or repeated are errors naming the XLIFF, the line and the segment") {
+  TempDir dir;
+  write_file(dir / "page.en.html", kHtml);
+  const auto files = extract({(dir / "page.en.html").string()}, extract_options(dir, XliffVersion::k12), nullptr);
+  translate_all(files.at(0).path, XliffVersion::k12);
+  const std::string good = read_file(files[0].path);
+  const std::string coded = "<g id=\"1\" ctype=\"italic\">ru-meet</g>";
+  const std::size_t at = good.find("<target state=\"translated\">ru-Leaders " + coded);
+  REQUIRE(at != std::string::npos);
+  const std::size_t code = good.find(coded, at);
+  // The line of the trans-unit holding that target.
+  const std::size_t unit = good.rfind("<trans-unit", at);
+  const auto line = static_cast<std::int64_t>(std::count(good.begin(), good.begin() + unit, '\n') + 1);
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  TranslationMemory memory((dir / "tm.db").string());
+
+  struct Case {
+    std::string replacement, message;
+  };
+  const std::vector<Case> cases = {
+      {"ru-meet", "the translation lacks code {1}"},
+      {coded + "<x id=\"9\"/>", "the translation has code {9/}, which the source does not have"},
+      {coded + coded, "the translation repeats code {1}"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.replacement);
+    std::string bad = good;
+    bad.replace(code, coded.size(), c.replacement);
+    write_file(files[0].path, bad);
+    Error e = merge_error({files[0].path}, mo, &memory);
+    CHECK(e.kind() == Error::Kind::kInput);
+    CHECK(e.where().file == files[0].path.string());
+    CHECK(e.where().line == line);
+    CHECK_MESSAGE(std::string(e.what()).find(": segment b2") != std::string::npos, e.what());
+    CHECK_MESSAGE(std::string(e.what()).find(c.message) != std::string::npos, e.what());
+    CHECK_FALSE(fs::exists(dir / "page.ru.html"));
+    CHECK(memory.stats().units == 0);
+  }
+}
+
+TEST_CASE("dilmanc merge --no-memory-update leaves the memory as it was") {
+  TempDir dir;
+  write_file(dir / "summit.en.txt", kText);
+  const auto files = extract({(dir / "summit.en.txt").string()}, extract_options(dir, XliffVersion::k21), nullptr);
+  give_all(files.at(0).path, {{"b1.s1", "Лидеры встречаются в Баку"}});
+  const std::string db = (dir / "tm.db").string();
+  CliResult first = run_cli({"merge", "--memory", db, "-o", dir.path().string(), files[0].path.string()});
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const auto before = TranslationMemory(db).stats().units;
+  CHECK(before == 5);
+  // New translations, merged without the memory: the edition has them, the memory not.
+  give_all(files[0].path, {{"b1.s1", "Лидеры собираются в Баку"}});
+  CliResult quiet =
+      run_cli({"merge", "--memory", db, "--no-memory-update", "-o", dir.path().string(), files[0].path.string()});
+  REQUIRE_MESSAGE(quiet.exit_code == 0, quiet.err);
+  CHECK(read_file(dir / "summit.ru.txt").starts_with("Лидеры собираются в Баку"));
+  TranslationMemory memory(db);
+  CHECK(memory.stats().units == before);
+  CHECK(in_memory(memory, "Leaders meet in Baku"));
+  const auto found = memory.lookup_exact(InlineText{"Leaders meet in Baku", {}}, "en");
+  REQUIRE(found.size() == 1);
+  for (const Variant& v : found[0].variants)
+    if (v.tag == "ru") CHECK(v.text.text == "Лидеры встречаются в Баку");
 }

@@ -98,3 +98,46 @@ TEST_CASE("merge --article: the edition goes to the output folder, nothing besid
   CHECK(s.listing(s.outside) == std::vector<std::string>{"secret.txt"});
   CHECK(fs::exists(s.out / "secret.az.txt"));
 }
+
+TEST_CASE("merge: an original may lie in the working folder, but no link leads out of it") {
+  // The working folder holds the articles and the XLIFF files extracted with -o: an
+  // `original` climbing out of the XLIFF's folder into it is the documented workflow.
+  TempDir root;
+  const fs::path site = root / "site", outside = root / "outside";
+  fs::create_directories(site / "articles");
+  fs::create_directories(site / "out");
+  fs::create_directories(outside);
+  write_file(site / "articles" / "article.txt", kArticle);
+  write_file(outside / "secret.txt", kArticle);
+  CliResult r = run_cli({"extract", "--memory", "m.db", "articles/article.txt", "--from", "en", "--to", "az", "-o",
+                         "out"},
+                        "", {}, site);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const std::string xliff = read_file(site / "out" / "article.az.xlf");
+  REQUIRE(xliff.find("original=\"../articles/article.txt\"") != std::string::npos);
+  auto merge_with = [&](const std::string& original) {
+    std::string text = xliff;
+    const std::string attribute = "original=\"../articles/article.txt\"";
+    text.replace(text.find(attribute), attribute.size(), "original=\"" + original + "\"");
+    write_file(site / "out" / "x.xlf", text);
+    return run_cli({"merge", "--memory", "m.db", "--allow-incomplete", "--no-memory-update", "-o", "editions",
+                    "out/x.xlf"},
+                   "", {}, site);
+  };
+  CliResult ok = merge_with("../articles/article.txt");
+  CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+  CHECK(fs::exists(site / "editions" / "article.az.txt"));
+  fs::remove_all(site / "editions");
+
+  // Links inside the working folder that lead out of it, and climbs past it.
+  fs::create_directory_symlink(outside, site / "linked");
+  fs::create_symlink(outside / "secret.txt", site / "articles" / "secret.txt");
+  for (const std::string& original : std::vector<std::string>{"../linked/secret.txt", "../articles/secret.txt", "../../outside/secret.txt",
+                                      "../../../../../../../etc/passwd", (outside / "secret.txt").string()}) {
+    CAPTURE(original);
+    CliResult refused = merge_with(original);
+    CHECK(refused.exit_code == 1);
+    CHECK_MESSAGE(refused.err.find("x.xlf") != std::string::npos, refused.err);
+    CHECK_FALSE(fs::exists(site / "editions"));
+  }
+}

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -41,11 +42,36 @@ int run(const po::variables_map& vm, Context& ctx) {
   options.output_dir = vm["output"].as<std::string>();
   if (vm.count("article")) options.article = std::filesystem::path(vm["article"].as<std::string>());
   options.allow_incomplete = vm.count("allow-incomplete") > 0;
-  std::unique_ptr<TranslationMemory> memory;
-  if (!vm.count("no-memory-update")) memory = std::make_unique<TranslationMemory>(ctx.memory_path);
+  // Articles named by an XLIFF extracted with -o elsewhere ("../articles/a.html") may lie
+  // in the working folder or the site's, as well as beside the XLIFF.
+  options.article_folders.push_back(std::filesystem::current_path());
+  if (vm.count("site")) options.article_folders.emplace_back(vm["site"].as<std::string>());
   std::vector<std::filesystem::path> files;
   for (const std::string& f : vm["xliff"].as<std::vector<std::string>>()) files.emplace_back(f);
-  const MergeResult result = merge(files, options, memory.get());
+  // The memory is opened only once merge has checked everything, and a memory file this
+  // merge created goes again when the merge fails after all.
+  std::unique_ptr<TranslationMemory> memory;
+  bool created_memory = false;
+  auto open_memory = [&]() -> TranslationMemory* {
+    if (vm.count("no-memory-update")) return nullptr;
+    std::error_code ec;
+    created_memory = !std::filesystem::exists(ctx.memory_path, ec);
+    memory = std::make_unique<TranslationMemory>(ctx.memory_path);
+    return memory.get();
+  };
+  MergeResult result;
+  try {
+    result = merge(files, options, open_memory);
+  } catch (...) {
+    if (created_memory) {
+      memory.reset();
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::error_code ignored;
+        std::filesystem::remove(ctx.memory_path + suffix, ignored);
+      }
+    }
+    throw;
+  }
   for (const std::string& w : result.warnings) ctx.err << "dilmanc: " << trf("warning: {1}", w) << "\n";
   for (const MergedEdition& e : result.editions) {
     ctx.out << e.edition.string() << ": ";

@@ -2,13 +2,15 @@
 #include "dilmanc/merge.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <random>
 #include <string_view>
 #include <system_error>
+
+#include <unistd.h>
 
 #include "dilmanc/error.h"
 #include "dilmanc/extract.h"
@@ -19,6 +21,7 @@
 #include "dilmanc/text.h"
 #include "dilmanc/translation_memory.h"
 #include "dilmanc/xliff.h"
+#include "match/numbers.h"
 #include "publish/segment_codes.h"
 #include "xliff/inline_codes.h"
 #include "xliff/xml_output.h"
@@ -40,7 +43,23 @@ InlineText to_segment_ids(const InlineText& target, const Segment& segment, cons
 
 bool usable(const XliffSegment& s) { return s.has_target && !s.target.text.empty(); }
 
-// The article an XLIFF file names, refused when it would lead outside the XLIFF's folder.
+// `path` made absolute with its links followed, without a trailing separator, so that
+// one folder's paths start with the folder's.
+fs::path real_path(const fs::path& path) {
+  fs::path out = fs::weakly_canonical(fs::absolute(path));
+  if (!out.has_filename() && out.has_relative_path()) out = out.parent_path();
+  return out;
+}
+
+bool inside(const fs::path& path, const fs::path& folder) {
+  auto [f, p] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return f == folder.end();
+}
+
+// The article an XLIFF file names. `original` is resolved against the XLIFF's folder;
+// the file it reaches, links followed, must lie inside that folder or one of
+// options.article_folders (an XLIFF extracted with -o elsewhere names "../a/x.html").
+// Absolute paths and URIs are refused whatever they name: extract never writes them.
 fs::path article_of(const fs::path& xliff, const XliffFile& file, const MergeOptions& options) {
   if (options.article) return *options.article;
   const std::string where = xliff.string();
@@ -51,17 +70,21 @@ fs::path article_of(const fs::path& xliff, const XliffFile& file, const MergeOpt
   const bool uri = file.original.find("://") != std::string::npos || file.original.rfind("file:", 0) == 0;
   if (uri || original.is_absolute() || original.has_root_name() || original.has_root_directory())
     ThrowInput(trf("the original '{1}' is an absolute path; give the article with --article", file.original), {where});
-  for (const fs::path& part : original)
-    if (part == "..")
-      ThrowInput(trf("the original '{1}' leads out of the XLIFF's folder; give the article with --article",
+  const fs::path base = real_path(fs::absolute(xliff).parent_path());
+  const fs::path resolved = real_path(base / original);
+  bool allowed = inside(resolved, base);
+  for (const fs::path& folder : options.article_folders) allowed = allowed || inside(resolved, real_path(folder));
+  if (!allowed) {
+    const bool climbs = std::any_of(original.begin(), original.end(), [](const fs::path& p) { return p == ".."; });
+    if (climbs)
+      ThrowInput(trf("the original '{1}' lies outside the XLIFF's folder and the folders merge reads articles from; "
+                     "give the article with --article",
                      file.original),
                  {where});
-  const fs::path base = fs::weakly_canonical(fs::absolute(xliff).parent_path());
-  const fs::path resolved = fs::weakly_canonical(base / original);
-  auto [b, r] = std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
-  if (b != base.end())
     ThrowInput(trf("the original '{1}' leads out of the XLIFF's folder through a link", file.original), {where});
-  if (!fs::exists(resolved))
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(resolved, ec))
     ThrowInput(trf("the original article '{1}' is not there; give it with --article", file.original), {where});
   return resolved;
 }
@@ -82,66 +105,42 @@ void check_article_language(const fs::path& article, const Document& doc, const 
              {where});
 }
 
-// Whether a string of digits occurs in the digits of a text (all its digits joined, as
-// the check of numbers compares them). Asking std::string::find for every number of a
-// segment takes time quadratic in the segment's length; a suffix automaton of the
-// digits answers each number in time linear in its own length, and is built in time and
-// memory linear in the text (at most two states per digit).
-class DigitSubstrings {
- public:
-  explicit DigitSubstrings(std::string_view text) {
-    states_.emplace_back();
-    std::int32_t last = 0;
-    for (char c : text) {
-      if (c < '0' || c > '9') continue;
-      const int d = c - '0';
-      const auto current = static_cast<std::int32_t>(states_.size());
-      states_.push_back(State{states_[static_cast<std::size_t>(last)].length + 1, -1, {}});
-      std::int32_t p = last;
-      while (p != -1 && at(p).next[d] == kNone) {
-        at(p).next[d] = current;
-        p = at(p).link;
-      }
-      if (p == -1) {
-        at(current).link = 0;
-      } else if (const std::int32_t q = at(p).next[d]; at(p).length + 1 == at(q).length) {
-        at(current).link = q;
-      } else {
-        const auto clone = static_cast<std::int32_t>(states_.size());
-        State copy = at(q);
-        copy.length = at(p).length + 1;
-        states_.push_back(copy);
-        while (p != -1 && at(p).next[d] == q) {
-          at(p).next[d] = clone;
-          p = at(p).link;
-        }
-        at(q).link = clone;
-        at(current).link = clone;
-      }
-      last = current;
+// A number's value as a key: "250000", "3.5" (trailing zeros of the fraction dropped),
+// however the language wrote it.
+std::string number_key(const match::Number& n) {
+  std::string fraction = n.fraction;
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  return fraction.empty() ? n.integer : n.integer + "." + fraction;
+}
+
+// The numbers of the source that the target lacks, as the source writes them, in order.
+// Numbers are whole tokens compared by value, each occurrence counted ("13" twice in the
+// source needs it twice in the target); the target is read as its language writes
+// numbers (250 000, 3,5 in Russian), and where that reading fails, as the source's
+// language does (a translator who kept "3.5").
+std::vector<std::string> missing_numbers(const std::string& source, std::string_view source_language,
+                                         const std::string& target, std::string_view target_language) {
+  const std::vector<match::NumberSpan> wanted = match::find_numbers(source, source_language);
+  if (wanted.empty()) return {};
+  std::map<std::string, std::size_t> have;
+  const std::vector<match::NumberSpan> own = match::find_numbers(target, target_language);
+  for (const match::NumberSpan& n : own) ++have[number_key(n.number)];
+  if (target_language != source_language) {
+    std::size_t k = 0;
+    for (const match::NumberSpan& n : match::find_numbers(target, source_language)) {
+      while (k < own.size() && own[k].end <= n.begin) ++k;
+      const bool overlaps = k < own.size() && own[k].begin < n.end;
+      if (!overlaps) ++have[number_key(n.number)];
     }
   }
-
-  // `digits` holds only '0' to '9'.
-  bool contains(std::string_view digits) const {
-    std::int32_t state = 0;
-    for (char c : digits) {
-      state = states_[static_cast<std::size_t>(state)].next[static_cast<std::size_t>(c - '0')];
-      if (state == kNone) return false;
-    }
-    return true;
+  std::vector<std::string> missing;
+  for (const match::NumberSpan& n : wanted) {
+    auto it = have.find(number_key(n.number));
+    if (it != have.end() && it->second > 0) --it->second;
+    else missing.push_back(source.substr(n.begin, n.end - n.begin));
   }
-
- private:
-  static constexpr std::int32_t kNone = 0;  // no transition leads back to the start
-  struct State {
-    std::int32_t length = 0;
-    std::int32_t link = -1;
-    std::array<std::int32_t, 10> next{};
-  };
-  State& at(std::int32_t i) { return states_[static_cast<std::size_t>(i)]; }
-  std::vector<State> states_;
-};
+  return missing;
+}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -151,18 +150,42 @@ struct Pending {
   std::vector<TranslationUnit> units;
 };
 
+// Turns an Error from putting a target into the document (its codes do not fit), which
+// names the segment only, into one naming the XLIFF and the unit's line as well.
+template <typename F>
+void in_xliff(const std::string& where, std::int64_t line, F&& put) {
+  try {
+    put();
+  } catch (const Error& e) {
+    if (e.kind() != Error::Kind::kInput || !e.where().file.empty()) throw;
+    ThrowInput(e.cause(), {where, line});
+  }
+}
+
 }  // namespace
 
 MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& options, TranslationMemory* memory) {
+  return merge(xliff_files, options, std::function<TranslationMemory*()>([memory] { return memory; }));
+}
+
+MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& options,
+                  const std::function<TranslationMemory*()>& open_memory) {
   xml::check_output_folder(options.output_dir);
   MergeResult result;
   std::vector<Pending> pending;
+  const fs::path output_folder = real_path(options.output_dir);
+  std::map<fs::path, std::size_t> editions;  // real path -> index in pending
 
   for (const fs::path& xliff : xliff_files) {
     const std::string where = xliff.string();
     const XliffDocument x = read_xliff(xliff);
     for (const XliffFile& file : x.files) {
       if (file.target_language.empty()) ThrowInput(tr("the file declares no target language"), {where});
+      // The edition would be the article in its own language: it could only replace it.
+      if (primary_language(file.target_language) == primary_language(file.source_language))
+        ThrowInput(trf("the target language '{1}' is the source language '{2}': merging would overwrite the article",
+                       file.target_language, file.source_language),
+                   {where});
       const fs::path article = article_of(xliff, file, options);
       Document doc = read_document(article.string());
       check_article_language(article, doc, file, where);
@@ -180,26 +203,16 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
       out.edition.xliff = xliff;
       out.edition.article = article;
       out.edition.target_language = file.target_language;
-      std::vector<std::string> changed, missing;
+      std::vector<std::string> changed, not_in_xliff, missing;
       auto warn = [&](const std::string& id, const std::string& message) {
         result.warnings.push_back(trf("{1}: unit '{2}': {3}", where, id, message));
       };
+      const std::string source_language = primary_language(file.source_language);
+      const std::string target_language = primary_language(file.target_language);
       auto check = [&](const std::string& id, const std::string& source, const std::string& target) {
         if (source == target) warn(id, tr("the target is identical to the source"));
-        std::optional<DigitSubstrings> target_digits;
-        std::string run;
-        for (std::size_t i = 0; i <= source.size(); ++i) {
-          if (i < source.size() && source[i] >= '0' && source[i] <= '9') {
-            run += source[i];
-            continue;
-          }
-          if (!run.empty()) {
-            if (!target_digits) target_digits.emplace(target);
-            if (!target_digits->contains(run))
-              warn(id, trf("the number {1} of the source is missing from the target", run));
-          }
-          run.clear();
-        }
+        for (const std::string& number : missing_numbers(source, source_language, target, target_language))
+          warn(id, trf("the number {1} of the source is missing from the target", number));
         const bool lead_s = !source.empty() && is_space(source.front()), lead_t = !target.empty() && is_space(target.front());
         const bool trail_s = !source.empty() && is_space(source.back()), trail_t = !target.empty() && is_space(target.back());
         if (lead_s != lead_t || trail_s != trail_t) warn(id, tr("leading or trailing whitespace differs from the source"));
@@ -214,7 +227,9 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
         if (block.segments.empty()) continue;
         auto found = units.find(block.id);
         if (found == units.end()) {
-          missing.push_back(xliff_detail::join(block.id, ": ") + plain_text(block.source));
+          // Extract writes a unit for every block with text: a block without one was added
+          // to the article since.
+          not_in_xliff.push_back(block.id);
           continue;
         }
         const XliffUnit& unit = *found->second;
@@ -243,7 +258,7 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
               continue;
             }
             const InlineText target = to_segment_ids(xs.target, segment, block);
-            set_translation(doc, segment.id, target);
+            in_xliff(where, xs.line ? xs.line : unit.line, [&] { set_translation(doc, segment.id, target); });
             check(segment.id, plain_text(segment.source), plain_text(target));
             ++out.edition.translated;
             if (std::string why = xliff_memory_exclusion(xs, x.version); !why.empty()) {
@@ -290,22 +305,33 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
           continue;
         }
         xliff_detail::repair_pairs(whole_target);
-        set_block_translation(doc, b, whole_target);
+        in_xliff(where, unit.line, [&] { set_block_translation(doc, b, whole_target); });
         check(block.id, plain_text(block.source), plain_text(whole_target));
         ++out.edition.translated;
         out.edition.left_out.push_back(
             {block.id, tr("the translator's tool segmented the block otherwise: its sentences are not aligned")});
       }
 
-      if (!changed.empty()) {
+      auto join = [](const std::vector<std::string>& ids) {
         std::string list;
-        for (const std::string& id : changed) {
+        for (const std::string& id : ids) {
           if (!list.empty()) list += ", ";
           list += id;
         }
-        ThrowInput(trf("the article '{1}' changed since extraction: segments {2} differ", article.string(), list),
+        return list;
+      };
+      // Whatever --allow-incomplete says: these targets would go to the wrong text.
+      if (!changed.empty() && !not_in_xliff.empty())
+        ThrowInput(trf("the article '{1}' changed since extraction: segments {2} differ, segments not in the XLIFF: {3}",
+                       article.string(), join(changed), join(not_in_xliff)),
                    {where});
-      }
+      if (!changed.empty())
+        ThrowInput(trf("the article '{1}' changed since extraction: segments {2} differ", article.string(), join(changed)),
+                   {where});
+      if (!not_in_xliff.empty())
+        ThrowInput(trf("the article '{1}' changed since extraction: segments not in the XLIFF: {2}", article.string(),
+                       join(not_in_xliff)),
+                   {where});
       if (!missing.empty()) {
         std::string list;
         for (const std::string& m : missing) {
@@ -318,30 +344,71 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
         result.warnings.push_back(trf("{1}: units left untranslated:{2}", where, list));
       }
       doc.language = file.target_language;
-      std::string ext = article.extension().string();
-      out.edition.edition =
-          options.output_dir / (article_name(article, file.source_language) + "." + file.target_language + ext);
+      const std::string name =
+          article_name(article, file.source_language) + "." + file.target_language + article.extension().string();
+      // The reader accepts only language tags, so the name is one file name; checked
+      // again here, as writing outside the output folder must not depend on it.
+      const fs::path leaf(name);
+      if (leaf != leaf.filename() || leaf.has_parent_path() || name == "." || name == "..")
+        ThrowInput(trf("the edition '{1}' would be written outside the output folder", name), {where});
+      out.edition.edition = options.output_dir / leaf;
+      const fs::path real = output_folder / leaf;
+      std::error_code ec;
+      if (fs::equivalent(out.edition.edition, article, ec))
+        ThrowInput(trf("the edition '{1}' would overwrite the article", out.edition.edition.string()), {where});
+      for (const fs::path& input : xliff_files)
+        if (fs::equivalent(out.edition.edition, input, ec))
+          ThrowInput(trf("the edition '{1}' would overwrite the XLIFF file '{2}'", out.edition.edition.string(),
+                         input.string()),
+                     {where});
+      if (auto [it, fresh] = editions.emplace(real, pending.size()); !fresh)
+        ThrowInput(trf("the edition '{1}' would be written from both '{2}' and this file: merge them one at a time",
+                       out.edition.edition.string(), pending[it->second].edition.xliff.string()),
+                   {where});
       out.bytes = render_document(doc);
       pending.push_back(std::move(out));
     }
   }
 
-  // Everything is known to be good: temporary files, then the memory, then the names.
-  std::vector<fs::path> temps, created;
+  // One XLIFF's edition must not replace another one's article either.
+  for (const Pending& p : pending)
+    for (const Pending& q : pending) {
+      std::error_code ec;
+      if (fs::equivalent(p.edition.edition, q.edition.article, ec))
+        ThrowInput(trf("the edition '{1}' would overwrite the article", p.edition.edition.string()),
+                   {p.edition.xliff.string()});
+    }
+
+  // Everything is known to be good: the memory, temporary files, the memory's commit,
+  // then the names. Editions get their names only once the memory has committed, so that
+  // a kill leaves at worst editions under their temporary names, which the same merge
+  // run again writes; so whatever can keep a name from being taken is tried before the
+  // commit, and a failure there removes every temporary file and leaves the memory as
+  // it was.
+  TranslationMemory* memory = open_memory ? open_memory() : nullptr;
+  const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}() % 1000000);
+  std::vector<fs::path> temps(pending.size()), created;
   auto remove_temps = [&] {
     for (const fs::path& t : temps) {
       std::error_code ignored;
-      fs::remove(t, ignored);
+      if (!t.empty()) fs::remove(t, ignored);
     }
     xml::remove_created_folders(created);
   };
   try {
     created = xml::create_output_folder(options.output_dir);
-    for (const Pending& p : pending) {
-      fs::path temp = p.edition.edition;
-      temp += ".merging";
-      xml::write_file_atomically(temp, p.bytes);
-      temps.push_back(temp);
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const fs::path& edition = pending[i].edition.edition;
+      // A file (or a link, which the rename replaces) may be replaced; a folder may not.
+      std::error_code ec;
+      if (fs::symlink_status(edition, ec).type() == fs::file_type::directory)
+        ThrowIo(trf("cannot write the file: {1}", std::make_error_code(std::errc::is_a_directory).message()),
+                {edition.string()});
+      // Unique, so that two merges (or two editions of one) never share one.
+      fs::path temp = edition;
+      temp += ".merging." + tag + "-" + std::to_string(i);
+      xml::write_file_atomically(temp, pending[i].bytes);
+      temps[i] = temp;
     }
     if (memory) {
       TranslationMemory::Batch batch(*memory);
@@ -351,15 +418,17 @@ MergeResult merge(const std::vector<fs::path>& xliff_files, const MergeOptions& 
       }
       batch.commit();
     }
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-      std::error_code rename_error;
-      fs::rename(temps[i], pending[i].edition.edition, rename_error);
-      if (rename_error)
-        ThrowIo(trf("cannot write the file: {1}", rename_error.message()), {pending[i].edition.edition.string()});
-    }
   } catch (...) {
     remove_temps();
     throw;
+  }
+  // Only a change made meanwhile by someone else can make a rename fail now: the editions
+  // not renamed keep their temporary names, as after a kill.
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    std::error_code rename_error;
+    fs::rename(temps[i], pending[i].edition.edition, rename_error);
+    if (rename_error)
+      ThrowIo(trf("cannot write the file: {1}", rename_error.message()), {pending[i].edition.edition.string()});
   }
   for (Pending& p : pending) result.editions.push_back(std::move(p.edition));
   return result;
