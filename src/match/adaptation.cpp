@@ -181,16 +181,17 @@ Adaptation adapt_translation(const MatchText& query, const MatchText& source, co
     if (qc.kind != sc.kind) return out;
     code_map.emplace_back(&sc, &qc);
   }
+  // Each source code's first place in the map, by kind and id: a look-up per target code
+  // keeps a segment with 100,000 codes linear.
+  std::map<std::pair<int, int>, const InlineCode*> first_mapped;
+  for (const auto& [from, to] : code_map) first_mapped.emplace(std::pair{static_cast<int>(from->kind), from->id}, to);
   bool codes_changed = false;
   std::vector<InlineCode> codes = target.codes;
   for (auto& code : codes) {
-    for (const auto& [from, to] : code_map) {
-      if (from->kind == code.kind && from->id == code.id) {
-        if (!(code == *to)) codes_changed = true;
-        code = *to;
-        break;
-      }
-    }
+    const auto it = first_mapped.find({static_cast<int>(code.kind), code.id});
+    if (it == first_mapped.end()) continue;
+    if (!(code == *it->second)) codes_changed = true;
+    code = *it->second;
   }
 
   if (replacements.empty() && !codes_changed) return out;
