@@ -259,7 +259,7 @@ TEST_CASE("score and diff: long segments with few or many edits equal the whole-
   tight.max_punctuation_penalty = 5;
   tight.code_penalty = 3;
   tight.max_code_penalty = 2;
-  for (int round = 0; round < 400; ++round) {
+  for (int round = 0; round < 1500; ++round) {
     Pieces query = random_pieces(rng, rng() % 160);
     Pieces source = query;
     edit_pieces(rng, source, static_cast<int>(rng() % (round % 4 == 0 ? 80 : 6)));
