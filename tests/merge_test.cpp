@@ -699,6 +699,16 @@ TEST_CASE("merge: numbers are compared whole, each occurrence counted, as the ta
                            {"b4.s1", "Фонд вырос на 3.5 процента в 2024 году."}});
   r = merge({files[0].path}, mo, nullptr);
   CHECK(warnings_with(r, "number").empty());
+  // In a language whose numbers are read as English, a decimal comma and spaced groups.
+  ExtractOptions german = extract_options(dir, XliffVersion::k21);
+  german.target_languages = {"de"};
+  const auto de = extract({(dir / "n.en.txt").string()}, german, nullptr);
+  give_all(de.at(0).path, {{"b1.s1", "Die Gespräche dauern vom 13. bis 15. Dezember."},
+                           {"b2.s1", "Der Fonds hält 250 000 Dollar und wuchs um 3,5 Prozent."},
+                           {"b3.s1", "13 Delegierte trafen 13 Minister."},
+                           {"b4.s1", "Der Fonds wuchs 2024 um 3,5 Prozent."}});
+  r = merge({de[0].path}, mo, nullptr);
+  for (const std::string& w : warnings_with(r, "number")) FAIL_CHECK(w);
   // 250,000 in a Russian text reads 250: a number of the source missing.
   give_all(files[0].path, {{"b2.s1", "В фонде 250,000 долларов, он вырос на 3,5 процента."}});
   r = merge({files[0].path}, mo, nullptr);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <random>
@@ -115,23 +116,44 @@ std::string number_key(const match::Number& n) {
 
 // The numbers of the source that the target lacks, as the source writes them, in order.
 // Numbers are whole tokens compared by value, each occurrence counted ("13" twice in the
-// source needs it twice in the target); the target is read as its language writes
-// numbers (250 000, 3,5 in Russian), and where that reading fails, as the source's
-// language does (a translator who kept "3.5").
+// source needs it twice in the target). A target in a language whose writing numbers.h
+// knows (en, ru, az) is read that way first: "250,000" in Russian reads 250. What that
+// leaves, and every number of a target in another language (read as English there, which
+// a German "3,5" or "250 000" is not), is read the longest way the source's language or
+// either convention allows, so that a translator who kept "3.5" is not warned.
 std::vector<std::string> missing_numbers(const std::string& source, std::string_view source_language,
                                          const std::string& target, std::string_view target_language) {
   const std::vector<match::NumberSpan> wanted = match::find_numbers(source, source_language);
   if (wanted.empty()) return {};
+  struct Reading {
+    int rank;  // 0: the target language's own, first
+    std::size_t order;
+    match::NumberSpan span;
+  };
+  const bool known = target_language == "en" || target_language == "ru" || target_language == "az";
+  std::vector<Reading> readings;
+  std::vector<std::string_view> done;
+  for (std::string_view lang : {target_language, source_language, std::string_view("en"), std::string_view("ru")}) {
+    if (std::find(done.begin(), done.end(), lang) != done.end()) continue;
+    const int rank = known && done.empty() ? 0 : 1;
+    done.push_back(lang);
+    for (match::NumberSpan& n : match::find_numbers(target, lang)) readings.push_back({rank, readings.size(), std::move(n)});
+  }
+  std::sort(readings.begin(), readings.end(), [](const Reading& a, const Reading& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    const std::size_t la = a.span.end - a.span.begin, lb = b.span.end - b.span.begin;
+    if (la != lb) return la > lb;
+    return a.order < b.order;
+  });
   std::map<std::string, std::size_t> have;
-  const std::vector<match::NumberSpan> own = match::find_numbers(target, target_language);
-  for (const match::NumberSpan& n : own) ++have[number_key(n.number)];
-  if (target_language != source_language) {
-    std::size_t k = 0;
-    for (const match::NumberSpan& n : match::find_numbers(target, source_language)) {
-      while (k < own.size() && own[k].end <= n.begin) ++k;
-      const bool overlaps = k < own.size() && own[k].begin < n.end;
-      if (!overlaps) ++have[number_key(n.number)];
-    }
+  std::map<std::size_t, std::size_t> taken;  // begin -> end of the target's numbers read
+  for (const Reading& r : readings) {
+    const match::NumberSpan& n = r.span;
+    auto next = taken.lower_bound(n.begin);
+    if (next != taken.end() && next->first < n.end) continue;
+    if (next != taken.begin() && std::prev(next)->second > n.begin) continue;
+    taken.emplace(n.begin, n.end);
+    ++have[number_key(n.number)];
   }
   std::vector<std::string> missing;
   for (const match::NumberSpan& n : wanted) {
