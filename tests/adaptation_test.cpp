@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <string>
 
 #include "dilmanc/fuzzy_matcher.h"
@@ -168,4 +170,48 @@ TEST_CASE("adaptation: inline codes take the query's ids and markup") {
   CHECK(a.target.codes[1].id == 3);
   CHECK(a.target.text == target.text);
   CHECK(dilmanc::check_codes(a.target).empty());
+}
+
+TEST_CASE("adaptation: a segment of many numbers in codes, one changed, in time linear in its length") {
+  auto cpu_seconds = [] {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  };
+  // "<b>1</b> <b>2</b> ...": the query has 7 where the source and its translation have
+  // count + 7, and its codes other ids; each occurrence and code is looked up once.
+  auto run = [&](int count) {
+    InlineText query, source;
+    for (int i = 1; i <= count; ++i) {
+      for (InlineText* t : {&query, &source}) {
+        const int id = t == &query ? i + count : i;
+        dilmanc::append_code(*t, {InlineCode::Kind::kOpening, id, false, "b", "<b>"});
+        dilmanc::append_text(*t, std::to_string(i == 7 && t == &source ? count + 7 : i));
+        dilmanc::append_code(*t, {InlineCode::Kind::kClosing, id, false, "b", "</b>"});
+        dilmanc::append_text(*t, " ");
+      }
+    }
+    const auto q = prepare_for_matching(query, "en");
+    const auto s = prepare_for_matching(source, "en");
+    const double start = cpu_seconds();
+    const auto a = dilmanc::adapt_translation(q, s, source, "en");
+    const double seconds = cpu_seconds() - start;
+    CHECK(a.adapted);
+    CHECK(a.target.text.find("7") != std::string::npos);
+    CHECK(a.target.text.find(std::to_string(count + 7)) == std::string::npos);
+    REQUIRE(a.target.codes.size() == query.codes.size());
+    CHECK(a.target.codes.back().id == query.codes.back().id);
+    return seconds;
+  };
+  const int small = 2000;
+  run(8 * small);  // the allocator's first pages
+  double ratio = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const double small_time = std::max(run(small), 0.002);
+    ratio = run(8 * small) / small_time;
+    MESSAGE((8 * small) << " / " << small << " numbers takes " << ratio << " times the CPU time");
+    if (ratio < 16) break;
+  }
+  CHECK_MESSAGE(ratio < 16, "eight times the numbers took ", ratio, " times the CPU time");
 }

@@ -18,6 +18,14 @@ struct Change {
   Number to;    // the query's
 };
 
+// Equal for two numbers exactly when Number::same_value holds.
+std::string value_key(const Number& n) {
+  std::string key = n.integer;
+  key += '.';
+  key.append(n.fraction, 0, n.fraction.find_last_not_of('0') + 1);
+  return key;
+}
+
 struct Replacement {
   std::size_t begin = 0;
   std::size_t end = 0;
@@ -123,14 +131,18 @@ std::optional<std::vector<Change>> number_changes(const MatchText& query, const 
       return std::nullopt;
     changes.push_back({*sn, *qn});
   }
-  // Every occurrence of a source value must change the same way.
+  // Every occurrence of a source value must change the same way: each value's first change
+  // kept by its key, so that a segment of many numbers stays linear.
   std::vector<Change> real;
-  for (const Change& c : changes) {
-    for (const Change& d : changes)
-      if (c.from.same_value(d.from) && !c.to.same_value(d.to)) return std::nullopt;
-    if (c.from.same_value(c.to)) continue;
-    bool seen = std::any_of(real.begin(), real.end(), [&](const Change& r) { return r.from.same_value(c.from); });
-    if (!seen) real.push_back(c);
+  std::map<std::string, std::size_t> first_change;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const Change& c = changes[i];
+    const auto [it, first] = first_change.emplace(value_key(c.from), i);
+    if (!first) {
+      if (!changes[it->second].to.same_value(c.to)) return std::nullopt;
+      continue;
+    }
+    if (!c.from.same_value(c.to)) real.push_back(c);
   }
   return real;
 }
@@ -148,17 +160,21 @@ Adaptation adapt_translation(const MatchText& query, const MatchText& source, co
   std::vector<Replacement> replacements;
   if (!changes->empty()) {
     const auto spans = match::find_numbers(target.text, lang);
+    // The source's numbers counted and the target's grouped by value, once for all changes.
+    std::map<std::string, std::size_t> in_source;
+    for (const auto& t : source.tokens) {
+      if (t.kind != TokenKind::kNumber) continue;
+      auto n = match::parse_number(std::string_view(source.text.text).substr(t.begin, t.end - t.begin), source.lang);
+      if (n) ++in_source[value_key(*n)];
+    }
+    std::map<std::string, std::vector<const match::NumberSpan*>> in_target;
+    for (const auto& span : spans) in_target[value_key(span.number)].push_back(&span);
     for (const Change& c : *changes) {
-      std::size_t in_source = 0;
-      for (const auto& t : source.tokens) {
-        if (t.kind != TokenKind::kNumber) continue;
-        auto n = match::parse_number(std::string_view(source.text.text).substr(t.begin, t.end - t.begin), source.lang);
-        if (n && n->same_value(c.from)) ++in_source;
-      }
-      std::vector<const match::NumberSpan*> found;
-      for (const auto& span : spans)
-        if (span.number.same_value(c.from)) found.push_back(&span);
-      if (found.empty() || found.size() != in_source) return out;
+      const std::string key = value_key(c.from);
+      const auto counted = in_source.find(key);
+      const auto listed = in_target.find(key);
+      if (listed == in_target.end() || counted == in_source.end() || listed->second.size() != counted->second) return out;
+      const std::vector<const match::NumberSpan*>& found = listed->second;
       for (const auto* span : found) {
         auto r = replace_number(target.text, *span, c.to, lang);
         if (!r) return out;
