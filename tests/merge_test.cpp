@@ -635,8 +635,22 @@ TEST_CASE("merge is all or nothing: a failure while writing one edition leaves n
   CHECK(listing(dir / "out") == std::vector<std::string>{"summit.az.txt", "summit.ru.txt"});
   CHECK(memory.stats().units == 0);
 
-  // Once the place is free, both go through, and the earlier edition is replaced.
+  // One XLIFF good and one refused by its checks (a unit without a target): neither is merged.
   fs::remove_all(dir / "out" / "summit.ru.txt");
+  std::string untranslated = read_file(files[1].path);
+  const std::size_t target = untranslated.find("<target state=\"translated\">");
+  REQUIRE(target != std::string::npos);
+  untranslated.erase(target, untranslated.find("</target>", target) + 9 - target);
+  const std::string translated = read_file(files[1].path);
+  write_file(files[1].path, untranslated);
+  Error refused = merge_error({files[0].path, files[1].path}, mo, &memory);
+  CHECK(refused.where().file == files[1].path.string());
+  CHECK(read_file(dir / "out" / "summit.az.txt") == "the earlier edition\n");
+  CHECK(listing(dir / "out") == std::vector<std::string>{"summit.az.txt"});
+  CHECK(memory.stats().units == 0);
+  write_file(files[1].path, translated);
+
+  // Once the place is free, both go through, and the earlier edition is replaced.
   const MergeResult r = merge({files[0].path, files[1].path}, mo, &memory);
   CHECK(r.editions.size() == 2);
   CHECK(read_file(dir / "out" / "summit.az.txt") != "the earlier edition\n");
@@ -795,6 +809,31 @@ TEST_CASE("merge: a target's codes missing, extra or repeated are errors naming 
     CHECK_FALSE(fs::exists(dir / "page.ru.html"));
     CHECK(memory.stats().units == 0);
   }
+}
+
+TEST_CASE("merge: a target whose paired code is left open is refused, naming the XLIFF and the line") {
+  TempDir dir;
+  write_file(dir / "page.en.html", kHtml);
+  const auto files = extract({(dir / "page.en.html").string()}, extract_options(dir, XliffVersion::k21), nullptr);
+  translate_all(files.at(0).path, XliffVersion::k21);
+  std::string text = read_file(files[0].path);
+  const std::size_t target = text.find("<target>ru-Leaders ");
+  REQUIRE(target != std::string::npos);
+  const std::size_t end = text.find("ru-meet</pc>", target) + std::string("ru-meet</pc>").size();
+  const std::size_t begin = text.rfind("<pc id=\"1\"", end);
+  REQUIRE(begin > target);
+  text.replace(begin, end - begin, "<sc id=\"1\" dataRefStart=\"d1\"/>ru-meet");
+  write_file(files[0].path, text);
+  MergeOptions mo;
+  mo.output_dir = dir.path();
+  TranslationMemory memory((dir / "tm.db").string());
+  Error e = merge_error({files[0].path}, mo, &memory);
+  CHECK(e.kind() == Error::Kind::kInput);
+  CHECK(e.where().file == files[0].path.string());
+  CHECK(e.where().line > 0);
+  CHECK_MESSAGE(std::string(e.what()).find("start code '1' has no end in the unit") != std::string::npos, e.what());
+  CHECK_FALSE(fs::exists(dir / "page.ru.html"));
+  CHECK(memory.stats().units == 0);
 }
 
 TEST_CASE("dilmanc merge --no-memory-update leaves the memory as it was") {
