@@ -109,6 +109,9 @@ std::string error_message(const xmlError& error) {
   if (message.starts_with("Excessive depth in document"))
     return trf("elements are nested more than {1} levels deep",
                std::to_string(error.int1 > 0 ? error.int1 : static_cast<int>(xmlParserMaxDepth)));
+  // "Input is not proper UTF-8, indicate encoding !" and a line of bytes: the encoding is
+  // the file's to declare, not the user's to indicate.
+  if (message.starts_with("Input is not proper UTF-8")) return tr("the text is not valid UTF-8");
   constexpr std::string_view kHint = "use XML_PARSE_HUGE option";
   if (const std::size_t hint = message.find(kHint); hint != std::string::npos) {
     message.erase(hint, kHint.size());

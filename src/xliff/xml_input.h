@@ -24,8 +24,8 @@ using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
 DocPtr parse(std::string_view data, const std::string& name);
 
 // libxml2's message for an error, for a user: without its line break, and with a limit of the
-// parser said in our words rather than as libxml2's hint to set a parser option
-// (XML_PARSE_HUGE), which nobody running dilmanc can act on.
+// parser or invalid UTF-8 said in our words rather than with libxml2's hints (to set a parser
+// option, XML_PARSE_HUGE, or to "indicate encoding"), which nobody running dilmanc can act on.
 std::string error_message(const xmlError& error);
 
 // Element helpers. `local_name` compares the name without prefix.
