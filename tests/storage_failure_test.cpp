@@ -63,6 +63,41 @@ TEST_CASE("a read-only memory file: import fails with a clear error, nothing los
   check_unchanged(memory, 50);
 }
 
+TEST_CASE("a read-only memory file: merge fails with a clear error, no edition written, nothing lost") {
+  TempDir dir;
+  const fs::path memory = dir / "m.db";
+  prepare(dir, memory, 50);
+  const fs::path work = dir / "work";
+  const fs::path out = dir / "editions";
+  fs::create_directory(work);
+  fs::create_directory(out);
+  write_article(work / "news.en.txt", "news", 3);
+  REQUIRE(run_child({"extract", "--memory", (dir / "none.db").string(), "--from", "en", "--to", "az", "-o",
+                     work.string(), (work / "news.en.txt").string()},
+                    dir / "log")
+              .exit_code == 0);
+  REQUIRE(translate_xliff(work / "news.az.xlf") == 31);
+  // Everyone may read the article and its XLIFF and write the editions: only the memory
+  // refuses.
+  for (const fs::path& p : {work, out}) fs::permissions(p, fs::perms::all);
+  for (const auto& entry : fs::directory_iterator(work)) fs::permissions(entry.path(), fs::perms::all);
+  fs::permissions(memory, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  const std::string before = read_file(memory);
+
+  CliResult r = run_child({"merge", "--memory", memory.string(), "-o", out.string(), (work / "news.az.xlf").string()},
+                          dir / "log", as_unprivileged_user());
+  CHECK(r.exit_code == 1);
+  CHECK_MESSAGE(r.err.starts_with("dilmanc: "), r.err);
+  CHECK_MESSAGE(r.err.find(memory.string()) != std::string::npos, r.err);
+  MESSAGE("merge into a read-only file: " << r.err);
+  // No edition, not even under a temporary name.
+  CHECK(fs::is_empty(out));
+  CHECK(read_file(memory) == before);
+  fs::permissions(memory, fs::perms::owner_read | fs::perms::owner_write);
+  check_unchanged(memory, 50);
+  CHECK(variants_per_file(memory).count("news.az.xlf") == 0);
+}
+
 TEST_CASE("a memory in a read-only folder (no room for its journal): a clear error, nothing lost") {
   TempDir dir;
   fs::create_directory(dir / "ro");
