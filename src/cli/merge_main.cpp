@@ -63,7 +63,16 @@ int run(const po::variables_map& vm, Context& ctx) {
   try {
     result = merge(files, options, open_memory);
   } catch (...) {
-    if (created_memory) {
+    // Removed only while empty: another merge into the same new memory may have
+    // committed meanwhile (a memory that cannot say is left alone).
+    std::int64_t units = -1;
+    if (created_memory && memory) {
+      try {
+        units = memory->stats().units;
+      } catch (const Error&) {
+      }
+    }
+    if (units == 0) {
       memory.reset();
       for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
         std::error_code ignored;
