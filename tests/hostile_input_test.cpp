@@ -544,7 +544,7 @@ void check_linear(const std::string& what, std::size_t small, const std::functio
     start = cpu_seconds();
     work(8 * small);
     ratio = (cpu_seconds() - start) / small_time;
-    MESSAGE(what << ": " << 8 * small << " / " << small << " takes " << ratio << " times the CPU time");
+    MESSAGE(what << ": " << (8 * small) << " / " << small << " takes " << ratio << " times the CPU time");
     if (ratio < 16) break;
   }
   CHECK_MESSAGE(ratio < 16, what, ": eight times the input took ", ratio, " times the CPU time");
