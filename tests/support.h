@@ -9,6 +9,15 @@
 
 namespace dilmanc::test {
 
+// True in the build with AddressSanitizer (-DDILMANC_SANITIZE=ON), where code runs several
+// times slower: tests of size and growth give it smaller inputs (its job there is to find
+// memory errors), and the release build runs them at full size.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitizerBuild = true;
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+
 namespace fs = std::filesystem;
 
 // The project's source tree (examples/, locales/, memories/).
