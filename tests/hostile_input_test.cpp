@@ -869,32 +869,33 @@ TEST_CASE("deeply nested HTML (10,000 levels): the right result, in time linear 
   }
 }
 
+namespace {
+
+// Reading `html` as `file` must fail as bad input naming that file, `line` and `phrase`.
+void check_html_refused(const std::string& html, const std::string& file, int line, const std::string& phrase) {
+  try {
+    parse_document(html, Format::kHtml, file);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == Error::Kind::kInput);
+    CHECK(e.where().file == file);
+    CHECK(e.where().line == line);
+    CHECK(std::string(e.what()).find(phrase) != std::string::npos);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("HTML nested beyond reason is a clear error naming the file and line") {
   SUBCASE("more than 100,000 levels") {
     std::string html = "<html><body>\n";
     for (int i = 0; i < 100001; ++i) html += "<b>";
     html += "Deep text.";
-    try {
-      parse_document(html, Format::kHtml, "deep.html");
-      FAIL("no error");
-    } catch (const Error& e) {
-      CHECK(e.kind() == Error::Kind::kInput);
-      CHECK(e.where().file == "deep.html");
-      CHECK(e.where().line == 2);
-      CHECK(std::string(e.what()).find("100000 levels") != std::string::npos);
-    }
+    check_html_refused(html, "deep.html", 2, "100000 levels");
   }
   SUBCASE("stray end tags that would each make the parser search 30,000 open elements") {
     const std::string html = nested_page(30000, "<b>", "</i>", "Deep text.");
-    try {
-      parse_document(html, Format::kHtml, "stray.html");
-      FAIL("no error");
-    } catch (const Error& e) {
-      CHECK(e.kind() == Error::Kind::kInput);
-      CHECK(e.where().file == "stray.html");
-      CHECK(e.where().line == 1);
-      CHECK(std::string(e.what()).find("end tags") != std::string::npos);
-    }
+    check_html_refused(html, "stray.html", 1, "end tags");
   }
 }
 
@@ -906,41 +907,18 @@ TEST_CASE("HTML not in UTF-8 nested beyond reason: a clear error in bounded time
   SUBCASE("the charset declared first: the reader proper refuses the page") {
     std::string html = deep;
     html.replace(html.find("<body>"), 0, "<head><meta charset=\"windows-1252\"></head>\n");
-    try {
-      parse_document(html, Format::kHtml, "stray.html");
-      FAIL("no error");
-    } catch (const Error& e) {
-      CHECK(e.kind() == Error::Kind::kInput);
-      CHECK(e.where().file == "stray.html");
-      CHECK(e.where().line == 2);
-      CHECK(std::string(e.what()).find("end tags") != std::string::npos);
-    }
+    check_html_refused(html, "stray.html", 2, "end tags");
   }
   SUBCASE("no charset before the nesting: a page that declares none") {
     std::string html = deep;
     html.replace(html.find("</body>"), 0, "<meta charset=\"windows-1252\">");
-    try {
-      parse_document(html, Format::kHtml, "deep.html");
-      FAIL("no error");
-    } catch (const Error& e) {
-      CHECK(e.kind() == Error::Kind::kInput);
-      CHECK(e.where().file == "deep.html");
-      CHECK(e.where().line == 1);
-      CHECK(std::string(e.what()).find("declares no other charset") != std::string::npos);
-    }
+    check_html_refused(html, "deep.html", 1, "declares no other charset");
   }
   SUBCASE("more than 100,000 levels after the charset") {
     std::string html = "<html><head><meta charset=\"windows-1252\"></head><body>\n";
     for (int i = 0; i < 100001; ++i) html += "<b>";
     html += "Caf\xE9.";
-    try {
-      parse_document(html, Format::kHtml, "deep.html");
-      FAIL("no error");
-    } catch (const Error& e) {
-      CHECK(e.kind() == Error::Kind::kInput);
-      CHECK(e.where().line == 2);
-      CHECK(std::string(e.what()).find("100000 levels") != std::string::npos);
-    }
+    check_html_refused(html, "deep.html", 2, "100000 levels");
   }
   // The reader proper stops the stray end tags at 2·10^8 comparisons (about half a second
   // in a release build); ten seconds leaves room for sanitizers and load.
