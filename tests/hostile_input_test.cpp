@@ -550,6 +550,21 @@ void check_linear(const std::string& what, std::size_t small, const std::functio
   CHECK_MESSAGE(ratio < 16, what, ": eight times the input took ", ratio, " times the CPU time");
 }
 
+// The `pairs` code pairs of `source` in the opposite order, pair i around `word` and i, each
+// followed by a space, then `end`: a translation that moves every code.
+InlineText pairs_reversed(const InlineText& source, std::size_t pairs, const std::string& word, const std::string& end) {
+  InlineText out;
+  for (std::size_t i = pairs; i-- > 0;) {
+    append_code(out, source.codes[2 * i]);
+    append_text(out, word);
+    append_text(out, std::to_string(i));
+    append_code(out, source.codes[2 * i + 1]);
+    append_text(out, " ");
+  }
+  append_text(out, end);
+  return out;
+}
+
 // `count` copies of `unit`, without the last one's trailing space.
 std::string repeated(std::string_view unit, std::size_t count) {
   std::string out;
@@ -630,15 +645,7 @@ TEST_CASE("100,000 inline codes in one segment") {
       const InlineText& source = doc.blocks[0].segments[0].source;
       REQUIRE(source.codes.size() == 2 * pairs);
       // The translation puts the pairs in the opposite order.
-      InlineText target;
-      for (std::size_t i = pairs; i-- > 0;) {
-        append_code(target, source.codes[2 * i]);
-        append_text(target, "w");
-        append_text(target, std::to_string(i));
-        append_code(target, source.codes[2 * i + 1]);
-        append_text(target, " ");
-      }
-      append_text(target, "end.");
+      const InlineText target = pairs_reversed(source, pairs, "w", "end.");
       set_translation(doc, "b1.s1", target);
       doc.language = "az";
       CHECK(render_document(doc) == "<html lang=\"az\"><body><p>" + reversed + "end.</p></body></html>");
@@ -766,15 +773,7 @@ void extract_and_merge(std::size_t pairs) {
   REQUIRE(big_filled.has_target);
   CHECK(display_text(big_filled.source) == display_text(big));
   // The same links as the source's, in the opposite order.
-  InlineText expected;
-  for (std::size_t i = pairs; i-- > 0;) {
-    append_code(expected, big.codes[2 * i]);
-    append_text(expected, "V");
-    append_text(expected, std::to_string(i));
-    append_code(expected, big.codes[2 * i + 1]);
-    append_text(expected, " ");
-  }
-  append_text(expected, "son.");
+  const InlineText expected = pairs_reversed(big, pairs, "V", "son.");
   CHECK(display_text(big_filled.target) == display_text(expected));
   write_xliff(files[0].path, filled);
 
