@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <mutex>
-#include <random>
 #include <span>
 #include <unordered_map>
 
@@ -17,336 +15,20 @@
 #include "match/token_distance.h"
 #include "match/token_hash.h"
 #include "memory/code_format.h"
+#include "memory/fuzzy_index_store.h"
 #include "memory/sqlite.h"
 
 namespace dilmanc::memory {
-namespace {
 
-// Raised whenever the stored form changes; an index of another version is rebuilt.
-constexpr std::int64_t kIndexVersion = 4;
-
-// New variants wait in fuzzy_variants until this many have gathered; then their postings
-// are appended to fuzzy_postings in one chunk per token. Lookups check the
-// waiting ones directly, so the index stays exact in between.
-constexpr std::int64_t kFlushThreshold = 4096;
-
-// A token's 32-bit id, and the one that stands for "no words at all" so that variants
-// made only of punctuation and codes are found too.
-std::int32_t token_id(std::uint64_t base_key, std::string_view lang) {
-  return static_cast<std::int32_t>(static_cast<std::uint64_t>(match::index_token(base_key, lang)) & 0xFFFFFFFFu);
-}
-std::int32_t empty_token(std::string_view lang) { return token_id(match::hash_key("\x02(no words)"), lang); }
-
-const char* const kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS fuzzy_state(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS fuzzy_variants(
-  variant_id INTEGER PRIMARY KEY,
-  lang TEXT NOT NULL,
-  length INTEGER NOT NULL,
-  tokens BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS fuzzy_postings(
-  token INTEGER NOT NULL,
-  chunk INTEGER NOT NULL,
-  ids BLOB NOT NULL,
-  PRIMARY KEY(token, chunk)) WITHOUT ROWID;
-)sql";
-
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-
-std::uint64_t get_varint(const unsigned char* p, std::size_t n, std::size_t* i) {
-  std::uint64_t v = 0;
-  int shift = 0;
-  while (*i < n) {
-    const unsigned char b = p[(*i)++];
-    v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-    shift += 7;
-    if (!(b & 0x80)) break;
-  }
-  return v;
-}
-
-struct Posting {
-  std::int64_t id = 0;
-  int length = 0;
-};
-
-// A chunk holds its postings in id order, each as two varints: the id's distance from
-// the previous one, and the variant's length (flush_postings writes them).
-// The chunk's postings whose length is in [lo, hi], appended to `out`.
-void decode_postings(const unsigned char* p, std::size_t n, int lo, int hi, std::vector<Posting>& out) {
-  std::int64_t id = 0;
-  std::size_t i = 0;
-  while (i < n) {
-    id += static_cast<std::int64_t>(get_varint(p, n, &i));
-    const auto length = static_cast<int>(get_varint(p, n, &i));
-    if (length >= lo && length <= hi) out.push_back({id, length});
-  }
-}
-
-// A prepared statement over the raw API: the memory's wrapper has no blobs.
-class Query {
- public:
-  Query(sql::Database& db, const char* text) : db_(db) {
-    int rc = sqlite3_prepare_v3(db.handle(), text, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-    if (rc != SQLITE_OK) db.fail(rc);
-  }
-  ~Query() { sqlite3_finalize(stmt_); }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  Query& bind(int i, std::int64_t v) {
-    check(sqlite3_bind_int64(stmt_, i, v));
-    return *this;
-  }
-  Query& bind(int i, std::string_view v) {
-    check(sqlite3_bind_text64(stmt_, i, v.data() ? v.data() : "", v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
-    return *this;
-  }
-  Query& bind_blob(int i, const void* data, std::size_t size) {
-    check(sqlite3_bind_blob64(stmt_, i, size ? data : "", size, SQLITE_TRANSIENT));
-    return *this;
-  }
-  bool step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    sqlite3_reset(stmt_);
-    db_.fail(rc);
-  }
-  void run() {
-    step();
-    reset();
-  }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-  sqlite3_stmt* raw() const { return stmt_; }
-  std::string text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
-  }
-  const unsigned char* blob(int col, std::size_t* size) const {
-    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
-    *size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
-    return p;
-  }
-  std::vector<std::uint64_t> keys(int col) const {
-    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
-    const std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)) / 4;
-    std::vector<std::uint64_t> out(n);
-    for (std::size_t i = 0; i < n; ++i)
-      out[i] = static_cast<std::uint64_t>(p[4 * i]) | static_cast<std::uint64_t>(p[4 * i + 1]) << 8 |
-               static_cast<std::uint64_t>(p[4 * i + 2]) << 16 | static_cast<std::uint64_t>(p[4 * i + 3]) << 24;
-    return out;
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) db_.fail(rc);
-  }
-  sql::Database& db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-// The 32-bit ids of a text's words and numbers, in order.
-std::vector<std::int32_t> variant_tokens(std::string_view marker_text, std::string_view lang) {
-  const std::string primary = primary_language(lang);
-  std::vector<std::int32_t> out;
-  for (std::uint64_t key : content_base_keys(marker_text, primary)) out.push_back(token_id(key, primary));
-  return out;
-}
-
-std::int64_t state_value(sql::Database& db, const char* key) {
-  Query q(db, "SELECT value FROM fuzzy_state WHERE key = ?1");
-  q.bind(1, key);
-  return q.step() ? q.int64(0) : 0;
-}
-
-void set_state(sql::Database& db, const char* key, std::int64_t value) {
-  Query q(db, "INSERT OR REPLACE INTO fuzzy_state(key, value) VALUES (?1, ?2)");
-  q.bind(1, key).bind(2, value).run();
-}
-
-// Appends the postings of the waiting variants (ids above postings_through), at most
-// `slice` of them, as one chunk per token. Returns the number moved.
-std::int64_t flush_postings(sql::Database& db, std::int64_t slice) {
-  const std::int64_t through = state_value(db, "postings_through");
-  Query waiting(db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants WHERE variant_id > ?1"
-                    " ORDER BY variant_id LIMIT ?2");
-  waiting.bind(1, through).bind(2, slice);
-  // (token, posting) pairs sorted once: cheaper than a list per token in a hash map.
-  struct Entry {
-    std::int32_t token;
-    Posting posting;
-  };
-  std::vector<Entry> entries;
-  std::int64_t last = through, moved = 0;
-  while (waiting.step()) {
-    const std::int64_t id = waiting.int64(0);
-    const std::int64_t length = waiting.int64(2);
-    auto keys = waiting.keys(3);
-    if (keys.empty()) keys.push_back(static_cast<std::uint32_t>(empty_token(primary_language(waiting.text(1)))));
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    for (std::uint64_t k : keys)
-      entries.push_back({static_cast<std::int32_t>(static_cast<std::uint32_t>(k)), {id, static_cast<int>(length)}});
-    last = id;
-    ++moved;
-  }
-  if (moved == 0) return 0;
-  // In token order, so that the inserts walk the table's B-tree once; each token's
-  // postings in id order.
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.token != b.token ? a.token < b.token : a.posting.id < b.posting.id;
-  });
-  Query insert(db, "INSERT INTO fuzzy_postings(token, chunk, ids) VALUES (?1, ?2, ?3)");
-  std::string blob;
-  for (std::size_t i = 0; i < entries.size();) {
-    blob.clear();
-    const std::int32_t token = entries[i].token;
-    std::int64_t previous = 0;
-    for (; i < entries.size() && entries[i].token == token; ++i) {
-      const Posting& p = entries[i].posting;
-      put_varint(blob, static_cast<std::uint64_t>(p.id - previous));
-      put_varint(blob, static_cast<std::uint64_t>(p.length));
-      previous = p.id;
-    }
-    insert.bind(1, token).bind(2, last).bind_blob(3, blob.data(), blob.size()).run();
-  }
-  set_state(db, "postings_through", last);
-  return moved;
-}
-
-// Statements for writing, one set per connection.
-struct Writer {
-  explicit Writer(sql::Database& db)
-      : db(db),
-        insert_variant(db, "INSERT OR REPLACE INTO fuzzy_variants(variant_id, lang, length, tokens)"
-                           " VALUES (?1, ?2, ?3, ?4)") {}
-  sql::Database& db;
-  Query insert_variant;
-  std::int64_t since_check = 0;
-
-  void add(std::int64_t variant_id, std::string_view lang, std::string_view marker_text) {
-    const std::string primary = primary_language(lang);
-    auto tokens = variant_tokens(marker_text, primary);
-    std::string blob(tokens.size() * 4, '\0');
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      const auto v = static_cast<std::uint32_t>(tokens[i]);
-      blob[4 * i] = static_cast<char>(v & 0xFF);
-      blob[4 * i + 1] = static_cast<char>((v >> 8) & 0xFF);
-      blob[4 * i + 2] = static_cast<char>((v >> 16) & 0xFF);
-      blob[4 * i + 3] = static_cast<char>((v >> 24) & 0xFF);
-    }
-    insert_variant.bind(1, variant_id).bind(2, primary).bind(3, static_cast<std::int64_t>(tokens.size()));
-    insert_variant.bind_blob(4, blob.data(), blob.size()).run();
-    // Other processes add too: count the waiting ones only now and then.
-    if (++since_check >= kFlushThreshold / 4) {
-      since_check = 0;
-      Query waiting(db, "SELECT count(*) FROM fuzzy_variants WHERE variant_id >"
-                        " (SELECT coalesce(max(value), 0) FROM fuzzy_state WHERE key = 'postings_through')");
-      waiting.step();
-      if (waiting.int64(0) >= kFlushThreshold) flush_postings(db, 1 << 30);
-    }
-  }
-};
-
-bool index_current(sql::Database& db) {
-  Query exists(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'fuzzy_state'");
-  exists.step();
-  if (exists.int64(0) == 0) return false;
-  return state_value(db, "version") == kIndexVersion;
-}
-
-// Creates the tables when missing or outdated and indexes every variant not yet in the
-// index, in slices. Runs inside the caller's transaction.
-void build_index(sql::Database& db) {
-  if (!index_current(db)) {
-    db.exec("DROP TABLE IF EXISTS fuzzy_postings; DROP TABLE IF EXISTS fuzzy_variants;"
-            " DROP TABLE IF EXISTS fuzzy_state;");
-    db.exec(kSchema);
-    set_state(db, "version", kIndexVersion);
-    set_state(db, "postings_through", 0);
-    // Readers keep lists between lookups: a new generation tells them a rebuilt index's
-    // chunks are not the ones they hold.
-    std::random_device random;
-    set_state(db, "generation", (static_cast<std::int64_t>(random()) << 31 ^ random()) | 1);
-  }
-  Writer writer(db);
-  writer.since_check = -(std::int64_t{1} << 60);  // flushed below, in slices
-  Query missing(db,
-                "SELECT id, lang, text FROM variants"
-                " WHERE id > (SELECT coalesce(max(variant_id), 0) FROM fuzzy_variants) ORDER BY id");
-  while (missing.step()) writer.add(missing.int64(0), missing.text(1), missing.text(2));
-  while (flush_postings(db, 200000) > 0) {
-  }
-}
-
-bool index_behind(sql::Database& db) {
-  if (!index_current(db)) return true;
-  Query q(db, "SELECT (SELECT coalesce(max(id), 0) FROM variants) > (SELECT coalesce(max(variant_id), 0) FROM fuzzy_variants)");
-  q.step();
-  return q.int64(0) != 0;
-}
-
-// The writers of open connections. A connection's writer is dropped (its statements
-// finalized) when SQLite reports the connection closing, before it checks for open statements.
-std::mutex writers_mutex;
-std::unordered_map<sqlite3*, std::unique_ptr<Writer>>& writers() {
-  static auto* map = new std::unordered_map<sqlite3*, std::unique_ptr<Writer>>();
-  return *map;
-}
-
-int on_close(unsigned type, void*, void* connection, void*) {
-  if (type != SQLITE_TRACE_CLOSE) return 0;
-  std::unique_ptr<Writer> gone;
-  {
-    std::lock_guard<std::mutex> lock(writers_mutex);
-    auto it = writers().find(static_cast<sqlite3*>(connection));
-    if (it == writers().end()) return 0;
-    gone = std::move(it->second);
-    writers().erase(it);
-  }
-  return 0;
-}
-
-Writer& writer_for(sql::Database& db) {
-  {
-    std::lock_guard<std::mutex> lock(writers_mutex);
-    auto it = writers().find(db.handle());
-    if (it != writers().end()) return *it->second;
-  }
-  if (index_behind(db)) build_index(db);
-  auto writer = std::make_unique<Writer>(db);
-  Writer& ref = *writer;
-  sqlite3_trace_v2(db.handle(), SQLITE_TRACE_CLOSE, on_close, nullptr);
-  std::lock_guard<std::mutex> lock(writers_mutex);
-  writers()[db.handle()] = std::move(writer);
-  return ref;
-}
-
-}  // namespace
-
-void index_variant(sql::Database& db, std::int64_t variant_id, std::int64_t /*unit_id*/, std::string_view lang,
-                   std::string_view marker_text) {
-  writer_for(db).add(variant_id, lang, marker_text);
-}
+using namespace fuzzy;
 
 namespace {
 
 // Brings the index of a file up to date before anything reads it.
 bool make_current(sql::Database& db) {
   sqlite3_busy_timeout(db.handle(), 60000);
-  // Lookups read many small pages at random: map the file rather than copy it page by page.
-  db.exec("PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY");
+  // The file is mapped only once a batch has shown itself (kLookupsBeforeMapping).
+  db.exec("PRAGMA mmap_size = 0; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY");
   if (index_behind(db)) {
     sql::Transaction tx(db);
     if (index_behind(db)) build_index(db);
@@ -362,6 +44,13 @@ bool make_current(sql::Database& db) {
 // while reading a long list costs a short process its whole time (30: measured on the
 // 1M-unit memory, both for batches and for one `dilmanc query`).
 constexpr std::size_t kBytesPerCandidate = 30;
+
+// Lookups read many small pages at random, which a mapped file serves faster than
+// SQLite's page cache (about 10 % of a batch's time at 1M units). But mapping costs a
+// short process a page fault for every page it touches and a long unmapping at its end
+// (about 8 ms of a one-query process's 60 at 1M units): the first lookups read through
+// the cache, and from this one on the file is mapped.
+constexpr std::uint64_t kLookupsBeforeMapping = 32;
 
 // Posting lists kept decoded between lookups, at most about this many bytes: a batch
 // (extract, query on standard input) reads the lists of frequent words again and again.
@@ -517,6 +206,7 @@ struct FuzzyIndex::Impl {
   std::unordered_map<std::int32_t, PostingList> lists;
   std::size_t cached_bytes = 0;
   std::uint64_t lookups = 0;
+  bool mapped = false;  // the file mapped (kLookupsBeforeMapping)
   std::vector<WaitingVariant> waiting_variants;  // ids above `through`, in id order
   std::vector<Posting> postings;                 // scratch
   int reading = 0;                               // depth of begin_read()
@@ -619,7 +309,13 @@ FuzzyIndex::FuzzyIndex(const std::string& path) : impl_(std::make_unique<Impl>(p
 FuzzyIndex::~FuzzyIndex() = default;
 
 void FuzzyIndex::begin_read() {
-  if (impl_->reading++ == 0) impl_->db.exec("BEGIN");
+  if (impl_->reading++ > 0) return;
+  // Outside any transaction, where SQLite can change its mapping.
+  if (!impl_->mapped && impl_->lookups >= kLookupsBeforeMapping) {
+    impl_->db.exec("PRAGMA mmap_size = 4294967296");
+    impl_->mapped = true;
+  }
+  impl_->db.exec("BEGIN");
 }
 
 void FuzzyIndex::end_read() {
