@@ -34,6 +34,8 @@ const std::string& ui_language();
 
 // The locale carrying the catalogs, for Boost.Locale formatting of dates and numbers.
 const std::locale& ui_locale();
+// The catalogs alone (no formatting facets, cheaper to make): what tr() and trf() use.
+const std::locale& ui_messages_locale();
 
 // Translates a message. msgid must be a string literal so that xgettext finds it.
 std::string tr(const char* msgid);
@@ -43,7 +45,7 @@ template <class... Args>
 std::string trf(const char* msgid, const Args&... args) {
   boost::locale::format fmt(boost::locale::translate(msgid));
   (fmt % ... % args);
-  return fmt.str(ui_locale());
+  return fmt.str(ui_messages_locale());
 }
 
 // Marks a literal for extraction without translating it now (tables of static text).

@@ -3,6 +3,8 @@
 #include <boost/locale/generator.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <unistd.h>
 
 #include "dilmanc/error.h"
@@ -13,7 +15,8 @@ namespace {
 
 struct UiState {
   std::string lang = "en";
-  std::locale locale = std::locale::classic();
+  std::locale messages = std::locale::classic();  // the catalogs only: all tr() needs
+  std::optional<std::locale> full;                 // with ICU's formatting, made on first use
   bool initialized = false;
 };
 
@@ -82,25 +85,46 @@ std::string select_ui_language(const std::optional<std::string>& requested) {
   return "en";
 }
 
-void set_ui_language(const std::string& lang) {
+namespace {
+
+std::locale generate_ui_locale(const std::string& lang, bool formatting) {
   boost::locale::generator gen;
+  // ICU's date and number formatters cost a short command (one query) several
+  // milliseconds to build: messages, which every command prints, do not need them.
+  if (!formatting) gen.categories(boost::locale::message_facet | boost::locale::information_facet);
   for (const auto& dir : catalog_dirs()) gen.add_messages_path(dir);
   gen.add_messages_domain("dilmanc");
-  std::string name = lang == "az" ? "az_AZ.UTF-8" : lang == "ru" ? "ru_RU.UTF-8" : "en_US.UTF-8";
+  const std::string name = lang == "az" ? "az_AZ.UTF-8" : lang == "ru" ? "ru_RU.UTF-8" : "en_US.UTF-8";
+  return gen(name);
+}
+
+}  // namespace
+
+void set_ui_language(const std::string& lang) {
   auto& s = state();
-  s.locale = gen(name);
+  s.messages = generate_ui_locale(lang, false);
+  s.full.reset();
   s.lang = lang;
   s.initialized = true;
 }
 
 const std::string& ui_language() { return state().lang; }
 
+const std::locale& ui_messages_locale() {
+  auto& s = state();
+  if (!s.initialized) set_ui_language("en");
+  return s.messages;
+}
+
 const std::locale& ui_locale() {
   auto& s = state();
   if (!s.initialized) set_ui_language("en");
-  return s.locale;
+  static std::mutex making;  // readers on several threads may ask first at once
+  std::lock_guard<std::mutex> lock(making);
+  if (!s.full) s.full = generate_ui_locale(s.lang, true);
+  return *s.full;
 }
 
-std::string tr(const char* msgid) { return boost::locale::translate(msgid).str(ui_locale()); }
+std::string tr(const char* msgid) { return boost::locale::translate(msgid).str(ui_messages_locale()); }
 
 }  // namespace dilmanc
