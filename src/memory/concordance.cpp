@@ -390,6 +390,10 @@ void complete_concordance_index(sql::Database& db) {
 
 // ---- searching ----------------------------------------------------------------------------
 
+namespace {
+constexpr std::size_t kListBytesPerCheck = 1024;
+}  // namespace
+
 std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_view lang, std::string_view key,
                                                std::size_t limit) {
   std::vector<std::int64_t> out;
@@ -458,7 +462,10 @@ std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_vi
       for (auto it = candidates.rbegin(); it != candidates.rend() && out.size() < limit; ++it) out.push_back(*it);
     } else {
       // The rarest trigrams first; a list is read only while it is worth more than
-      // checking the candidates left against their text.
+      // checking the candidates left against their text. A check reads a variant's row
+      // at random, which costs about as much as reading a thousand bytes of a list
+      // (measured on the 1M-unit memory: at 64 bytes per candidate the slowest 1 % of
+      // the benchmark's queries took 13 ms, at 1,024 bytes 7 ms, at 4,096 bytes 8 ms).
       std::vector<std::pair<std::int64_t, std::uint64_t>> sized;
       bool missing = false;
       for (std::uint64_t t : terms) {
@@ -475,7 +482,7 @@ std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_vi
       read_list(segment, sized.front().second);
       candidates = ids;
       for (std::size_t k = 1; k < sized.size() && candidates.size() > 16; ++k) {
-        if (static_cast<std::size_t>(sized[k].first) > candidates.size() * 64) break;
+        if (static_cast<std::size_t>(sized[k].first) > candidates.size() * kListBytesPerCheck) break;
         read_list(segment, sized[k].second);
         next.clear();
         std::set_intersection(candidates.begin(), candidates.end(), ids.begin(), ids.end(), std::back_inserter(next));
