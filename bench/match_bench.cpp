@@ -116,8 +116,16 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(k, v.size() - 1)];
 }
 
+// --slowest N: the N slowest queries of each set, with what their lookups did.
+std::size_t show_slowest = 0;
+
 void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::vector<Query>& queries) {
   std::vector<double> ms, cpu;
+  struct Slow {
+    double cpu;
+    std::size_t index, postings, candidates, scored;
+  };
+  std::vector<Slow> slow;
   std::size_t candidates = 0, verified = 0, postings = 0, found = 0, top = 0, any = 0;
   for (const auto& q : queries) {
     const auto start = Clock::now();
@@ -125,6 +133,8 @@ void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::v
     auto matches = matcher.find(q.text, "en", "ru");
     cpu.push_back(cpu_ms() - cpu_start);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    slow.push_back({cpu.back(), slow.size(), matcher.last_stats().postings_read, matcher.last_stats().candidates,
+                    matcher.last_stats().scored});
     candidates += matcher.last_stats().scored;
     verified += matcher.last_stats().candidates;
     postings += matcher.last_stats().postings_read;
@@ -150,6 +160,10 @@ void run_queries(dilmanc::FuzzyMatcher& matcher, const char* label, const std::v
     std::printf("  own unit in top 5 %5.1f%%, top-scored %5.1f%%", 100.0 * static_cast<double>(found) / static_cast<double>(queries.size()),
                 100.0 * static_cast<double>(top) / static_cast<double>(queries.size()));
   std::printf("\n");
+  std::sort(slow.begin(), slow.end(), [](const Slow& a, const Slow& b) { return a.cpu > b.cpu; });
+  for (std::size_t i = 0; i < std::min(show_slowest, slow.size()); ++i)
+    std::printf("      slow %7.3f ms cpu  postings %7zu distances %4zu scored %3zu  %s\n", slow[i].cpu, slow[i].postings,
+                slow[i].candidates, slow[i].scored, queries[slow[i].index].text.c_str());
   std::fflush(stdout);
 }
 
@@ -232,9 +246,10 @@ int main(int argc, char** argv) {
     else if (a == "--write-queries" && i + 1 < argc) write_queries = argv[++i];
     else if (a == "--memory" && i + 1 < argc) existing = argv[++i];
     else if (a == "--index-cost") measure_index = true;
+    else if (a == "--slowest" && i + 1 < argc) show_slowest = std::stoul(argv[++i]);
     else {
       std::cerr << "usage: match_bench [--shared DIR] [--work DIR] [--skip-million] [--queries N] [--write-queries FILE]"
-                   " [--memory DB] [--index-cost]\n";
+                   " [--memory DB] [--index-cost] [--slowest N]\n";
       return 2;
     }
   }
