@@ -167,6 +167,20 @@ void compare_lookups(FuzzyMatcher& matcher, const std::string& query, const std:
   if (!a.empty()) ++*nonempty;
 }
 
+// The best `limit` matches are the first `limit` of the full ranking (score, then newest
+// change, then newest unit): what the matcher skips at the cut must not change them.
+void compare_with_full_ranking(FuzzyMatcher& matcher, const std::string& query, int min, std::size_t limit) {
+  MatchOptions cut;
+  cut.min_score = min;
+  cut.limit = limit;
+  MatchOptions all = cut;
+  all.limit = 100000;
+  auto full = matcher.find(query, "en", "ru", all);
+  if (full.size() > limit) full.resize(limit);
+  INFO("query: " << query << " min " << min << " limit " << limit);
+  CHECK(describe(matcher.find(query, "en", "ru", cut)) == describe(full));
+}
+
 }  // namespace
 
 TEST_CASE("fuzzy index: the stored keys are the matcher's keys") {
@@ -217,11 +231,49 @@ TEST_CASE("fuzzy index: the indexed lookup equals the exhaustive scan on generat
       query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
     const int min = mins[q % std::size(mins)];
     compare_lookups(matcher, query, "en", "ru", min, q % 7 == 0 ? 50 : 5, &nonempty);
+    if (q % 3 == 0) compare_with_full_ranking(matcher, query, min, 1 + q % 6);
   }
   for (const char* q : {"...", "File", "file", "Files", "Press OK now", "", "!"})
     compare_lookups(matcher, q, "en", "ru", 50, 5, &nonempty);
   // Most queries find something: the comparison is not between empty lists.
   CHECK(nonempty > 1200);
+}
+
+TEST_CASE("matcher: matches tied at the cut are ranked by their dates, newest first") {
+  TempDir dir;
+  TranslationMemory memory((dir / "memory.db").string());
+  {
+    TranslationMemory::Batch batch(memory);
+    // Forty sources that all score 50 against "Show Imports", with dates in no order and
+    // some alike (then the newer unit wins), and one better match.
+    for (int i = 0; i < 40; ++i) {
+      auto u = pair_unit("en", plain("Show item" + std::to_string(i)), "ru", plain("Показать " + std::to_string(i)), 0);
+      char date[32];
+      std::snprintf(date, sizeof date, "2023-%02d-%02dT08:00:00Z", 1 + (i * 7) % 12, 1 + (i * 11) % 5);
+      u.changed_at = u.created_at = date;
+      memory.add(u);
+    }
+    memory.add(pair_unit("en", plain("Show imports"), "ru", plain("Показать импорт"), 3));
+    batch.commit();
+  }
+  FuzzyMatcher matcher(memory);
+  for (std::size_t limit : {1, 2, 5, 10, 39, 41, 50}) compare_with_full_ranking(matcher, "Show Imports", 50, limit);
+  MatchOptions five;
+  five.limit = 5;
+  const auto matches = matcher.find("Show Imports", "en", "ru", five);
+  REQUIRE(matches.size() == 5);
+  CHECK(matches[0].score > 50);
+  for (std::size_t k = 1; k < matches.size(); ++k) {
+    CHECK(matches[k].score == 50);
+    // Newest first among the tied, then the newer unit.
+    if (k >= 2) {
+      const bool ordered = matches[k - 1].changed_at > matches[k].changed_at ||
+                           (matches[k - 1].changed_at == matches[k].changed_at && matches[k - 1].unit_id > matches[k].unit_id);
+      CHECK(ordered);
+    }
+  }
+  // The newest of the forty dates is among them.
+  CHECK(matches[1].changed_at == "2023-12-05T08:00:00Z");
 }
 
 TEST_CASE("fuzzy index: indexed equals exhaustive on real corpus sentences") {

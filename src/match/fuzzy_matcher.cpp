@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <queue>
+#include <tuple>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -148,11 +149,14 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
   // (plus one for a possible in-context match).
   std::vector<Found> found;
   std::vector<std::unique_ptr<MatchText>> sources;
-  std::priority_queue<int, std::vector<int>, std::greater<int>> best;  // the `limit` best scores
+  // The `limit` best matches so far, in the final order (score, then newest change, then
+  // newest unit), the worst on top.
+  using Rank = std::tuple<int, std::string, std::int64_t>;
+  std::priority_queue<Rank, std::vector<Rank>, std::greater<Rank>> best;
   bool done = options.limit == 0;
   while (!done && !candidates.empty()) {
     const int upper = candidates.front().upper;
-    if (best.size() >= options.limit && upper + (has_context && upper == 100 ? 1 : 0) < best.top()) break;
+    if (best.size() >= options.limit && upper + (has_context && upper == 100 ? 1 : 0) < std::get<0>(best.top())) break;
     if (!candidates.front().checked) {
       memory::FuzzyCandidate c = pop();
       ++x.stats.candidates;
@@ -175,13 +179,27 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
     std::size_t i = 0;
     while (i < ranked.size()) {
       const int bound = upper + (has_context && upper == 100 ? 1 : 0);
-      if (best.size() >= options.limit && bound < best.top()) {
+      if (best.size() >= options.limit && bound < std::get<0>(best.top())) {
         done = true;
         break;
       }
       std::size_t end = i + 1;
       while (end < ranked.size() && ranked[end].candidate.upper == ranked[i].candidate.upper && ranked[end].key == ranked[i].key)
         ++end;
+      // A group whose bound only ties with the last of the best can enter only through a
+      // newer change: its units' dates decide without scoring it (short queries have
+      // hundreds of such groups, "Show X" against "Show Imports").
+      if (best.size() >= options.limit && bound == std::get<0>(best.top())) {
+        bool can_enter = false;
+        for (std::size_t j = i; j < end && !can_enter; ++j) {
+          const std::int64_t unit = ranked[j].candidate.unit_id;
+          can_enter = Rank{bound, x.index.unit_changed_at(unit), unit} > best.top();
+        }
+        if (!can_enter) {
+          i = end;
+          continue;
+        }
+      }
       auto source = std::make_unique<MatchText>(prepare_for_matching(ranked[i].candidate.text, from));
       ++x.stats.scored;
       const ScoreBreakdown plain = score_match(query, *source, options.scoring, 1, false);
@@ -216,7 +234,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::find(const InlineText& query_text, std::st
         f.match.origin_file = std::move(target.origin_file);
         f.match.origin_segment = std::move(target.origin_segment);
         f.source = source.get();
-        best.push(f.match.score);
+        best.push(Rank{f.match.score, f.match.changed_at, f.match.unit_id});
         if (best.size() > options.limit) best.pop();
         found.push_back(std::move(f));
       }

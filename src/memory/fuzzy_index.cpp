@@ -193,6 +193,7 @@ struct FuzzyIndex::Impl {
   Query tokens{db, "SELECT tokens FROM fuzzy_variants WHERE variant_id = ?1"};
   Query variant{db, "SELECT unit_id, text, coalesce(codes, '') FROM variants WHERE id = ?1"};
   Query newest{db, "SELECT coalesce(max(id), 0) FROM variants"};
+  Query unit_date{db, "SELECT changed_at FROM units WHERE id = ?1"};
   Query target{db,
                "SELECT v.text, coalesce(v.codes, ''), v.tag, u.changed_at, u.context_prev, u.context_next,"
                " coalesce(u.changed_by, ''), coalesce(u.origin_file, ''), coalesce(u.origin_segment, '')"
@@ -540,6 +541,15 @@ std::optional<FuzzyTarget> FuzzyIndex::target(std::int64_t unit_id, std::string_
     out->origin_file = q.text(7);
     out->origin_segment = q.text(8);
   }
+  q.reset();
+  return out;
+}
+
+std::string FuzzyIndex::unit_changed_at(std::int64_t unit_id) {
+  Query& q = impl_->unit_date;
+  ReadSnapshot snapshot(*this);
+  q.bind(1, unit_id);
+  std::string out = q.step() ? q.text(0) : std::string();
   q.reset();
   return out;
 }

@@ -100,6 +100,10 @@ class FuzzyIndex {
   // context, or nullopt when the unit has none in that language.
   std::optional<FuzzyTarget> target(std::int64_t unit_id, std::string_view lang);
 
+  // The date unit `unit_id` was last changed ("" when it is gone): what ranks matches of
+  // equal score, read without the unit's text.
+  std::string unit_changed_at(std::int64_t unit_id);
+
   // The highest variant id in the memory (0 when empty): it grows with every new variant.
   std::int64_t newest_variant();
 
