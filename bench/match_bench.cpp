@@ -31,6 +31,7 @@
 // --memory DB runs the queries of step 3 against an existing memory (for instance the
 // memory benchmark's million.db) instead of growing one; its "held-out" sentences are in
 // that memory when it was built from the whole corpus.
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,7 +209,8 @@ fs::path dilmanc_executable() {
   return self.parent_path().parent_path() / "dilmanc";
 }
 
-double run_process(const fs::path& exe, const std::vector<std::string>& args) {
+// The wall-clock time of one run of `exe`; its CPU time (user + system) in *cpu.
+double run_process(const fs::path& exe, const std::vector<std::string>& args, double* cpu = nullptr) {
   const auto start = Clock::now();
   pid_t child = ::fork();
   if (child == 0) {
@@ -223,8 +225,30 @@ double run_process(const fs::path& exe, const std::vector<std::string>& args) {
     _exit(127);
   }
   int status = 0;
-  ::waitpid(child, &status, 0);
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  rusage usage{};
+  ::wait4(child, &status, 0, &usage);
+  const double wall = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  if (cpu)
+    *cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  return wall;
+}
+
+// One `dilmanc query` process per held-out sentence (the first 20), as a user runs it.
+void time_processes(const fs::path& db, const std::vector<Query>& held_out, std::int64_t units) {
+  const fs::path exe = dilmanc_executable();
+  if (!fs::exists(exe)) return;
+  std::vector<double> runs, cpus;
+  for (std::size_t i = 0; i < std::min<std::size_t>(20, held_out.size()); ++i) {
+    double cpu = 0;
+    runs.push_back(run_process(exe, {"query", "--memory", db.string(), "--from", "en", "--to", "ru", held_out[i].text}, &cpu));
+    cpus.push_back(cpu);
+  }
+  const std::string at = units < 0 ? db.filename().string() : std::to_string(units) + " units";
+  std::printf("\none `dilmanc query` process on %s: median %.1f ms wall, max %.1f ms; CPU median %.1f ms, max %.1f ms"
+              " (%zu runs)\n",
+              at.c_str(), percentile(runs, 0.5), percentile(runs, 1.0), percentile(cpus, 0.5), percentile(cpus, 1.0),
+              runs.size());
 }
 
 }  // namespace
@@ -325,6 +349,7 @@ int main(int argc, char** argv) {
                 std::chrono::duration<double, std::milli>(Clock::now() - start).count(), cpu_ms() - cpu_start);
     run_queries(matcher, "held-out", held_out);
     run_queries(matcher, "edited", edited_queries(static_cast<std::int64_t>(memory_pairs.size())));
+    time_processes(existing, held_out, -1);
     return 0;
   }
 
@@ -365,16 +390,6 @@ int main(int argc, char** argv) {
     run_queries(matcher, "edited", edited);
   }
 
-  if (!skip_million) {
-    const fs::path exe = dilmanc_executable();
-    if (fs::exists(exe)) {
-      std::vector<double> runs;
-      for (int i = 0; i < 20; ++i)
-        runs.push_back(run_process(exe, {"query", "--memory", db.string(), "--from", "en", "--to", "ru",
-                                         held_out[static_cast<std::size_t>(i)].text}));
-      std::printf("\none `dilmanc query` process at %lld units: median %.1f ms wall, max %.1f ms (20 runs)\n",
-                  static_cast<long long>(added), percentile(runs, 0.5), percentile(runs, 1.0));
-    }
-  }
+  if (!skip_million) time_processes(db, held_out, added);
   return 0;
 }
