@@ -50,6 +50,38 @@ TEST_CASE("numbers: read and written the way each language does") {
   CHECK(format_number(*parse_number("2,500", "en"), "en", true) == "2,500");
 }
 
+TEST_CASE("numbers: German, Turkish and the other languages that group with a dot") {
+  using dilmanc::match::find_numbers;
+  using dilmanc::match::format_number;
+  using dilmanc::match::parse_number;
+  using dilmanc::match::writes_numbers_as_english;
+  auto de = parse_number("250.000", "de");
+  REQUIRE(de);
+  CHECK(de->integer == "250000");
+  CHECK(de->grouped);
+  CHECK(parse_number("1.234.567,89", "tr")->integer == "1234567");
+  CHECK(parse_number("1.234.567,89", "tr")->fraction == "89");
+  CHECK(parse_number("3,5", "de")->same_value(*parse_number("3.5", "en")));
+  // "3.5" is no German number (a group has three digits); "250,000" is 250.
+  CHECK_FALSE(parse_number("3.5", "de"));
+  CHECK(parse_number("250,000", "de")->integer == "250");
+  CHECK(format_number(*parse_number("250,000", "en"), "de", true) == "250.000");
+  CHECK(format_number(*parse_number("250,000", "en"), "es", true) == "250.000");
+  CHECK(format_number(*parse_number("3.5", "en"), "tr", false) == "3,5");
+  CHECK(format_number(*parse_number("2,500", "en"), "de", true) == "2500");
+  // French groups with a space, as Russian does.
+  CHECK(format_number(*parse_number("250,000", "en"), "fr", true) == "250" + kNbsp + "000");
+  // Spaced groups are read wherever the decimal mark is a comma, never in English.
+  const auto spaced = find_numbers("Der Fonds hält 250 000 Dollar.", "de");
+  REQUIRE(spaced.size() == 1);
+  CHECK(spaced[0].number.integer == "250000");
+  CHECK(find_numbers("between 250 000 and more", "en").size() == 2);
+  CHECK(writes_numbers_as_english("en"));
+  CHECK(writes_numbers_as_english("ja"));
+  CHECK_FALSE(writes_numbers_as_english("de"));
+  CHECK_FALSE(writes_numbers_as_english("az"));
+}
+
 TEST_CASE("numbers: ordinal suffixes agree with the number") {
   using dilmanc::match::ordinal_suffix;
   CHECK(ordinal_suffix("1", "en") == "st");
@@ -92,6 +124,16 @@ TEST_CASE("adaptation: amounts are written the target language's way") {
   auto en = adapt("Инфляция составила 3,5 процента.", "Инфляция составила 2,7 процента.",
                   "İnflyasiya 2,7 faiz təşkil edib.", "ru", "az");
   CHECK(en.target.text == "İnflyasiya 3,5 faiz təşkil edib.");
+}
+
+TEST_CASE("adaptation: a German or Turkish target gets its own grouping and decimal mark") {
+  auto de = adapt("The fund received 250,000 dollars.", "The fund received 120,000 dollars.",
+                  "Der Fonds erhielt 120.000 Dollar.", "en", "de");
+  CHECK(de.adapted);
+  CHECK(de.target.text == "Der Fonds erhielt 250.000 Dollar.");
+  auto tr = adapt("Inflation was 3.5 percent.", "Inflation was 2.7 percent.", "Enflasyon yüzde 2,7 oldu.", "en", "tr");
+  CHECK(tr.adapted);
+  CHECK(tr.target.text == "Enflasyon yüzde 3,5 oldu.");
 }
 
 TEST_CASE("adaptation: ordinals follow the target's grammar") {

@@ -723,6 +723,26 @@ TEST_CASE("merge: numbers are compared whole, each occurrence counted, as the ta
                            {"b4.s1", "Der Fonds wuchs 2024 um 3,5 Prozent."}});
   r = merge({de[0].path}, mo, nullptr);
   for (const std::string& w : warnings_with(r, "number")) FAIL_CHECK(w);
+  // German's own writing: groups split by a dot.
+  give_all(de[0].path, {{"b2.s1", "Der Fonds hält 250.000 Dollar und wuchs um 3,5 Prozent."}});
+  r = merge({de[0].path}, mo, nullptr);
+  for (const std::string& w : warnings_with(r, "number")) FAIL_CHECK(w);
+  // In a language written as English, "250.000" and "3,5" are still the source's numbers.
+  ExtractOptions malay = extract_options(dir, XliffVersion::k21);
+  malay.target_languages = {"ms"};
+  const auto ms = extract({(dir / "n.en.txt").string()}, malay, nullptr);
+  give_all(ms.at(0).path, {{"b1.s1", "Rundingan berlangsung dari 13 hingga 15 Disember."},
+                           {"b2.s1", "Dana itu memegang 250.000 dolar dan tumbuh 3,5 peratus."},
+                           {"b3.s1", "13 perwakilan bertemu 13 menteri."},
+                           {"b4.s1", "Dana itu tumbuh 3,5 peratus pada 2024."}});
+  r = merge({ms[0].path}, mo, nullptr);
+  for (const std::string& w : warnings_with(r, "number")) FAIL_CHECK(w);
+  // ... where "250,000" reads 250.
+  give_all(de[0].path, {{"b2.s1", "Der Fonds hält 250,000 Dollar und wuchs um 3,5 Prozent."}});
+  r = merge({de[0].path}, mo, nullptr);
+  CHECK(warnings_with(r, "the number 250,000 of the source") ==
+        std::vector<std::string>{de[0].path.string() +
+                                 ": unit 'b2.s1': the number 250,000 of the source is missing from the target"});
   // 250,000 in a Russian text reads 250: a number of the source missing.
   give_all(files[0].path, {{"b2.s1", "В фонде 250,000 долларов, он вырос на 3,5 процента."}});
   r = merge({files[0].path}, mo, nullptr);

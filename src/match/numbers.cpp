@@ -5,7 +5,26 @@
 namespace dilmanc::match {
 namespace {
 
-bool spaced_grouping(std::string_view lang) { return lang == "ru" || lang == "az"; }
+enum class Convention {
+  kEnglish,  // 250,000  3.5
+  kSpaced,   // 250 000  3,5
+  kDotted,   // 250.000  3,5
+};
+
+Convention convention_of(std::string_view lang) {
+  // CLDR's grouping and decimal symbols for the languages a press office most often meets
+  // beside its own; every other language writes numbers as English does.
+  static constexpr std::string_view kSpaced[] = {"az", "ru", "uk", "be", "kk", "ky", "uz", "tg", "fr", "pl", "cs",
+                                                 "sk", "fi", "sv", "nb", "nn", "no", "hu", "bg", "lt", "lv", "et"};
+  static constexpr std::string_view kDotted[] = {"de", "tr", "es", "it", "pt", "nl", "da", "id", "el",
+                                                 "ro", "hr", "sr", "sl", "vi"};
+  for (std::string_view l : kSpaced)
+    if (l == lang) return Convention::kSpaced;
+  for (std::string_view l : kDotted)
+    if (l == lang) return Convention::kDotted;
+  return Convention::kEnglish;
+}
+
 
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -120,8 +139,9 @@ std::optional<Number> parse_number(std::string_view token, std::string_view lang
   for (unsigned char c : n.suffix)
     if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return std::nullopt;
 
-  const char decimal = spaced_grouping(lang) ? ',' : '.';
-  const char group = spaced_grouping(lang) ? ' ' : ',';
+  const Convention convention = convention_of(lang);
+  const char decimal = convention == Convention::kEnglish ? '.' : ',';
+  const char group = convention == Convention::kSpaced ? ' ' : convention == Convention::kDotted ? '.' : ',';
   std::size_t integer_groups = groups.size();
   if (!separators.empty() && separators.back() == decimal) {
     n.fraction = groups.back();
@@ -144,23 +164,28 @@ std::optional<Number> parse_number(std::string_view token, std::string_view lang
 }
 
 std::string format_number(const Number& n, std::string_view lang, bool grouped) {
-  const bool spaced = spaced_grouping(lang);
-  const std::string group = spaced ? "\xC2\xA0" : ",";
+  const Convention convention = convention_of(lang);
+  const std::string group = convention == Convention::kSpaced ? "\xC2\xA0" : convention == Convention::kDotted ? "." : ",";
   std::string out;
   const std::size_t digits = n.integer.size();
-  const bool split = grouped && digits >= (spaced ? 5u : 4u);
+  const bool split = grouped && digits >= (convention == Convention::kEnglish ? 4u : 5u);
   for (std::size_t i = 0; i < digits; ++i) {
     if (split && i > 0 && (digits - i) % 3 == 0) out += group;
     out += n.integer[i];
   }
   if (!n.fraction.empty()) {
-    out += spaced ? ',' : '.';
+    out += convention == Convention::kEnglish ? '.' : ',';
     out += n.fraction;
   }
   return out;
 }
 
+bool writes_numbers_as_english(std::string_view lang) { return convention_of(lang) == Convention::kEnglish; }
+
 std::vector<NumberSpan> find_numbers(std::string_view text, std::string_view lang) {
+  // Where the decimal mark is a comma, groups may also be split by spaces (German's DIN
+  // 5008 asks for them); in English "13 000" is two numbers.
+  const bool english = convention_of(lang) == Convention::kEnglish;
   std::vector<NumberSpan> spans;
   const auto tokens = tokenize(text);
   for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -171,7 +196,7 @@ std::vector<NumberSpan> find_numbers(std::string_view text, std::string_view lan
     auto number = parse_number(tokens[i].in(text), lang);
     if (!number) continue;
     // "250 000" with a plain space: join groups of exactly three digits.
-    while (spaced_grouping(lang) && number->suffix.empty() && number->fraction.empty() && i + 2 < tokens.size() &&
+    while (!english && number->suffix.empty() && number->fraction.empty() && i + 2 < tokens.size() &&
            tokens[i + 1].kind == TokenKind::kSpace && tokens[i + 1].in(text) == " " &&
            tokens[i + 2].kind == TokenKind::kNumber) {
       auto joined = parse_number(text.substr(span.begin, tokens[i + 2].end - span.begin), lang);

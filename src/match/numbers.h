@@ -3,7 +3,10 @@
 //   en      250,000   3.5     groups of three split by ',', decimal '.'
 //   ru, az  250 000   3,5     groups split by a no-break space (U+00A0; U+202F, U+2009
 //                             and a plain space are read too), decimal ','; four-digit
-//                             numbers are not grouped
+//                             numbers are not grouped (so do fr, uk, pl, kk, uz and the
+//                             other languages listed in numbers.cpp)
+//   de, tr  250.000   3,5     groups split by '.', decimal ','; four-digit numbers are
+//                             not grouped (so do es, it, pt, nl and the others listed)
 // Other languages are read and written as English. A string that could be read two ways
 // in its language ("1.234" in Russian) is not read at all.
 #pragma once
@@ -32,6 +35,10 @@ std::optional<Number> parse_number(std::string_view token, std::string_view lang
 // group four-digit numbers). The suffix is not written.
 std::string format_number(const Number& n, std::string_view lang, bool grouped);
 
+// True for the languages that read and write numbers as English does (all but those
+// listed above).
+bool writes_numbers_as_english(std::string_view lang);
+
 // A number found in running text: its bytes and its reading.
 struct NumberSpan {
   std::size_t begin = 0;
@@ -39,9 +46,9 @@ struct NumberSpan {
   Number number;
 };
 
-// Every number in `text` that reads unambiguously in `lang`, in order. For ru and az a
-// plain space between a group of one to three digits and a group of exactly three digits
-// joins them ("250 000").
+// Every number in `text` that reads unambiguously in `lang`, in order. In a language
+// that does not write numbers as English does, a plain space between a group of one to
+// three digits and a group of exactly three digits joins them ("250 000").
 std::vector<NumberSpan> find_numbers(std::string_view text, std::string_view lang);
 
 // The ordinal suffix `lang` writes after `integer` when it has one that depends on the

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iterator>
 #include <map>
+#include <set>
 #include <optional>
 #include <random>
 #include <string_view>
@@ -117,10 +118,11 @@ std::string number_key(const match::Number& n) {
 // The numbers of the source that the target lacks, as the source writes them, in order.
 // Numbers are whole tokens compared by value, each occurrence counted ("13" twice in the
 // source needs it twice in the target). A target in a language whose writing numbers.h
-// knows (en, ru, az) is read that way first: "250,000" in Russian reads 250. What that
-// leaves, and every number of a target in another language (read as English there, which
-// a German "3,5" or "250 000" is not), is read the longest way the source's language or
-// either convention allows, so that a translator who kept "3.5" is not warned.
+// knows (en, ru, az, de and the others it lists) is read that way first: "250,000" in
+// Russian reads 250. What that leaves, and every number of a target in another language
+// (read as English there, which a "3,5" or "250.000" is not), is read the longest way the
+// source's language or any of the three conventions allows, so that a translator who kept
+// "3.5" is not warned.
 std::vector<std::string> missing_numbers(const std::string& source, std::string_view source_language,
                                          const std::string& target, std::string_view target_language) {
   const std::vector<match::NumberSpan> wanted = match::find_numbers(source, source_language);
@@ -129,20 +131,28 @@ std::vector<std::string> missing_numbers(const std::string& source, std::string_
     int rank;  // 0: the target language's own, first
     std::size_t order;
     match::NumberSpan span;
+    bool wanted = false;  // a value of the source's
   };
-  const bool known = target_language == "en" || target_language == "ru" || target_language == "az";
+  const bool known = target_language == "en" || !match::writes_numbers_as_english(target_language);
   std::vector<Reading> readings;
   std::vector<std::string_view> done;
-  for (std::string_view lang : {target_language, source_language, std::string_view("en"), std::string_view("ru")}) {
+  for (std::string_view lang :
+       {target_language, source_language, std::string_view("en"), std::string_view("ru"), std::string_view("de")}) {
     if (std::find(done.begin(), done.end(), lang) != done.end()) continue;
     const int rank = known && done.empty() ? 0 : 1;
     done.push_back(lang);
     for (match::NumberSpan& n : match::find_numbers(target, lang)) readings.push_back({rank, readings.size(), std::move(n)});
   }
+  // Of two readings of the same characters, the one the source has comes first ("250.000"
+  // in a Malay target is 250000 when the source says 250,000).
+  std::set<std::string> wanted_keys;
+  for (const match::NumberSpan& n : wanted) wanted_keys.insert(number_key(n.number));
+  for (Reading& r : readings) r.wanted = wanted_keys.count(number_key(r.span.number)) > 0;
   std::sort(readings.begin(), readings.end(), [](const Reading& a, const Reading& b) {
     if (a.rank != b.rank) return a.rank < b.rank;
     const std::size_t la = a.span.end - a.span.begin, lb = b.span.end - b.span.begin;
     if (la != lb) return la > lb;
+    if (a.wanted != b.wanted) return a.wanted;
     return a.order < b.order;
   });
   std::map<std::string, std::size_t> have;
