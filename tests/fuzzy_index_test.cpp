@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <set>
 #include <random>
 #include <sstream>
 #include <string>
@@ -12,6 +14,8 @@
 #include "dilmanc/fuzzy_matcher.h"
 #include "dilmanc/translation_memory.h"
 #include "match/index_keys.h"
+#include "memory/fuzzy_index_store.h"
+#include "memory/memory_internal.h"
 #include "memory/sqlite.h"
 #include "support.h"
 
@@ -179,6 +183,65 @@ void compare_with_full_ranking(FuzzyMatcher& matcher, const std::string& query, 
   if (full.size() > limit) full.resize(limit);
   INFO("query: " << query << " min " << min << " limit " << limit);
   CHECK(describe(matcher.find(query, "en", "ru", cut)) == describe(full));
+}
+
+
+// Checks the stored postings against the stored variants: every variant up to
+// postings_through is posted under each of its distinct tokens (or the "no words" one)
+// exactly once, in id order across chunks, each chunk named by an id at or above its own;
+// none above it is. Returns the number of variants still waiting.
+std::int64_t check_postings(const std::string& path) {
+  using namespace dilmanc::memory::fuzzy;
+  dilmanc::sql::Database db(path, false);
+  const std::int64_t through = state_value(db, "postings_through");
+  std::map<std::int32_t, std::vector<Posting>> expected;
+  std::int64_t waiting = 0;
+  {
+    Query rows(db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants ORDER BY variant_id");
+    while (rows.step()) {
+      const std::int64_t id = rows.int64(0);
+      if (id > through) {
+        ++waiting;
+        continue;
+      }
+      auto keys = rows.keys(3);
+      CHECK(static_cast<std::int64_t>(keys.size()) == rows.int64(2));
+      std::set<std::int32_t> distinct;
+      for (auto k : keys) distinct.insert(static_cast<std::int32_t>(static_cast<std::uint32_t>(k)));
+      if (distinct.empty()) distinct.insert(empty_token(rows.text(1)));
+      for (auto t : distinct) expected[t].push_back({id, static_cast<int>(rows.int64(2))});
+    }
+  }
+  std::map<std::int32_t, std::vector<Posting>> stored;
+  {
+    Query chunks(db, "SELECT token, chunk, ids FROM fuzzy_postings ORDER BY token, chunk");
+    while (chunks.step()) {
+      const auto token = static_cast<std::int32_t>(chunks.int64(0));
+      const std::int64_t chunk = chunks.int64(1);
+      CHECK(chunk <= through);
+      std::size_t size;
+      const unsigned char* p = chunks.blob(2, &size);
+      std::vector<Posting> postings;
+      decode_postings(p, size, 0, 1 << 30, postings);
+      auto& list = stored[token];
+      for (const auto& posting : postings) {
+        CHECK(posting.id <= chunk);
+        if (!list.empty()) CHECK(posting.id > list.back().id);
+        list.push_back(posting);
+      }
+    }
+  }
+  CHECK(stored.size() == expected.size());
+  for (const auto& [token, list] : expected) {
+    INFO("token " << token);
+    const auto& got = stored[token];
+    REQUIRE(got.size() == list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      CHECK(got[i].id == list[i].id);
+      CHECK(got[i].length == list[i].length);
+    }
+  }
+  return waiting;
 }
 
 }  // namespace
@@ -438,6 +501,52 @@ TEST_CASE("fuzzy index: lists kept between lookups follow added units, moved pos
   add(50, 90000);
   compare_some(60);
   CHECK(nonempty > 200);
+}
+
+TEST_CASE("fuzzy index: postings gathered in a transaction are the stored variants' across moves, commits and rollbacks") {
+  TempDir dir;
+  const std::string path = (dir / "memory.db").string();
+  // A small limit, so that postings also move in the middle of transactions.
+  struct Limit {
+    Limit() { dilmanc::memory::set_fuzzy_gather_limit(4000); }
+    ~Limit() { dilmanc::memory::set_fuzzy_gather_limit(std::size_t{16} << 20); }
+  } limit;
+  TranslationMemory memory(path);
+  SentenceMaker maker(777);
+  std::vector<std::vector<std::string>> sources;
+  int serial = 0;
+  auto add = [&](int count, bool commit) {
+    TranslationMemory::Batch batch(memory);
+    for (int i = 0; i < count; ++i) {
+      auto w = maker.sentence();
+      if (commit) sources.push_back(w);
+      const std::string s = SentenceMaker::join(w);
+      memory.add(pair_unit("en", plain(s), "ru", plain(i % 97 == 0 ? "!" : "ru " + s), ++serial));
+    }
+    if (commit) batch.commit();
+  };
+  // Single units wait in the table (but the first, indexed with the new index's tables).
+  for (int i = 0; i < 5; ++i) memory.add(pair_unit("en", plain("Open file " + std::to_string(i)), "ru", plain("..."), ++serial));
+  CHECK(check_postings(path) == 9);
+  // Moves in the middle of a transaction take the waiting ones with them.
+  add(600, true);
+  const std::int64_t left = check_postings(path);
+  CHECK(left < 300);
+  // A rolled-back transaction leaves nothing of what it gathered.
+  add(300, false);
+  CHECK(check_postings(path) == left);
+  // Enough variants at the commit (some sentences repeat): everything moves.
+  dilmanc::memory::set_fuzzy_gather_limit(std::size_t{16} << 20);
+  add(2500, true);
+  CHECK(check_postings(path) == 0);
+  FuzzyMatcher matcher(memory);
+  std::size_t nonempty = 0;
+  for (int q = 0; q < 200; ++q) {
+    const auto query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+    compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
+  }
+  compare_lookups(matcher, "!", "ru", "en", 50, 5, &nonempty);
+  CHECK(nonempty > 150);
 }
 
 TEST_CASE("fuzzy index: a memory written before the index existed gets one when opened") {

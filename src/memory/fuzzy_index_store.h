@@ -20,9 +20,9 @@ namespace dilmanc::memory::fuzzy {
 // Raised whenever the stored form changes; an index of another version is rebuilt.
 inline constexpr std::int64_t kIndexVersion = 4;
 
-// New variants wait in fuzzy_variants until this many have gathered; then their postings
-// are appended to fuzzy_postings in one chunk per token. Lookups check the
-// waiting ones directly, so the index stays exact in between.
+// New variants wait in fuzzy_variants until a transaction ends with this many waiting (or
+// gathers many more); then their postings are appended to fuzzy_postings in one chunk per
+// token. Lookups check the waiting ones directly, so the index stays exact in between.
 inline constexpr std::int64_t kFlushThreshold = 4096;
 
 // A token's 32-bit id, and the one that stands for "no words at all" so that variants
@@ -72,7 +72,7 @@ struct Posting {
 };
 
 // A chunk holds its postings in id order, each as two varints: the id's distance from
-// the previous one, and the variant's length (flush_postings writes them).
+// the previous one, and the variant's length (fuzzy_index_writer.cpp writes them).
 // The chunk's postings whose length is in [lo, hi], appended to `out`.
 inline void decode_postings(const unsigned char* p, std::size_t n, int lo, int hi, std::vector<Posting>& out) {
   std::int64_t id = 0;

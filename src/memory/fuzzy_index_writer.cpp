@@ -1,8 +1,19 @@
 // The writing half of the fuzzy-match index: every variant the memory writes, inside the
 // memory's transaction (memory/fuzzy_index.h, index_variant).
+//
+// A variant's row in fuzzy_variants is written with it. Its postings are gathered in memory
+// for the rest of the transaction and written, one chunk per token, just before the commit
+// (finish_fuzzy_index) when enough variants wait, or earlier when the gathered postings
+// grow large. Reading the waiting variants back from fuzzy_variants to build a chunk every
+// few thousand variants was most of the index's cost in a bulk import: many small chunks,
+// each a B-tree insert per token. The gathered postings are only a copy of what the
+// fuzzy_variants rows hold: dropping them (a rollback, a commit without finish) leaves
+// those variants waiting in the table, where the next move reads them.
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -10,17 +21,112 @@
 
 #include "memory/fuzzy_index.h"
 #include "memory/fuzzy_index_store.h"
+#include "memory/memory_internal.h"
 
 namespace dilmanc::memory {
-namespace fuzzy {
 
-// Appends the postings of the waiting variants (ids above postings_through), at most
-// `slice` of them, as one chunk per token. Returns the number moved.
-std::int64_t flush_postings(sql::Database& db, std::int64_t slice) {
+FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang) {
+  FuzzyTokens out;
+  const auto tokens = fuzzy::variant_tokens(marker_text, lang);
+  out.length = static_cast<std::int64_t>(tokens.size());
+  out.blob.resize(tokens.size() * 4);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto v = static_cast<std::uint32_t>(tokens[i]);
+    out.blob[4 * i] = static_cast<char>(v & 0xFF);
+    out.blob[4 * i + 1] = static_cast<char>((v >> 8) & 0xFF);
+    out.blob[4 * i + 2] = static_cast<char>((v >> 16) & 0xFF);
+    out.blob[4 * i + 3] = static_cast<char>((v >> 24) & 0xFF);
+  }
+  out.distinct = tokens;
+  if (out.distinct.empty()) out.distinct.push_back(fuzzy::empty_token(primary_language(lang)));
+  std::sort(out.distinct.begin(), out.distinct.end());
+  out.distinct.erase(std::unique(out.distinct.begin(), out.distinct.end()), out.distinct.end());
+  return out;
+}
+
+namespace fuzzy {
+namespace {
+
+// Gathered postings above this many bytes are written out mid-transaction, so that an
+// import's memory stays bounded whatever the file's size (set_fuzzy_gather_limit).
+std::atomic<std::size_t> pending_limit{std::size_t{16} << 20};
+
+// The postings of variants written in this transaction and not yet moved, in the order
+// they came: one 64-bit entry per posting (the token above, the variant's index below),
+// sorted by token only when they move. Appending is what every variant pays; a table of
+// lists per token cost it a few cache misses per posting.
+class Pending {
+ public:
+  struct Variant {
+    std::int64_t id;
+    std::int64_t length;
+  };
+
+  std::int64_t first_id() const { return variants_.empty() ? 0 : variants_.front().id; }
+  std::int64_t last_id() const { return variants_.empty() ? 0 : variants_.back().id; }
+  std::int64_t variants() const { return static_cast<std::int64_t>(variants_.size()); }
+  std::size_t bytes() const { return entries_.size() * sizeof(std::uint64_t) + variants_.size() * sizeof(Variant); }
+
+  void add(std::int64_t id, std::int64_t length, const std::vector<std::int32_t>& distinct) {
+    const auto index = static_cast<std::uint64_t>(variants_.size());
+    // A bulk write fills the vector to the limit: reserved once, not doubled past it.
+    if (entries_.size() >= 4096 && entries_.capacity() < 65536)
+      entries_.reserve(pending_limit.load(std::memory_order_relaxed) / sizeof(std::uint64_t) + 4096);
+    variants_.push_back({id, length});
+    for (std::int32_t token : distinct) entries_.push_back(static_cast<std::uint64_t>(sortable(token)) << 32 | index);
+  }
+  static std::int32_t token(std::uint64_t entry) {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(entry >> 32) ^ 0x80000000u);
+  }
+
+  // The entries sorted by token (as signed numbers, the order of the table's key), each
+  // token's in the order added (id order).
+  std::vector<std::uint64_t> take_sorted() {
+    std::vector<std::uint64_t> a = std::move(entries_);
+    std::vector<std::uint64_t> b(a.size());
+    entries_ = {};
+    // Stable radix sort on the token's four bytes.
+    for (int shift = 32; shift < 64; shift += 8) {
+      std::size_t count[257] = {};
+      for (std::uint64_t e : a) ++count[((e >> shift) & 0xFF) + 1];
+      for (int i = 0; i < 256; ++i) count[i + 1] += count[i];
+      for (std::uint64_t e : a) b[count[(e >> shift) & 0xFF]++] = e;
+      a.swap(b);
+    }
+    return a;
+  }
+  const Variant& variant(std::uint64_t entry) const { return variants_[entry & 0xFFFFFFFFu]; }
+
+  void clear() {
+    std::vector<std::uint64_t>().swap(entries_);
+    std::vector<Variant>().swap(variants_);
+  }
+
+ private:
+  static std::uint32_t sortable(std::int32_t token) { return static_cast<std::uint32_t>(token) ^ 0x80000000u; }
+
+  std::vector<std::uint64_t> entries_;
+  std::vector<Variant> variants_;
+};
+
+// Moves the postings of every waiting variant (ids above postings_through) to
+// fuzzy_postings, one chunk per token named by the highest id moved: those gathered in
+// `pending` from memory, the others (written by earlier transactions, whatever process
+// wrote them) read back from fuzzy_variants. Returns the number of variants moved.
+std::int64_t move_postings(sql::Database& db, Pending& pending) {
   const std::int64_t through = state_value(db, "postings_through");
+  // The gathered copy is used only when it holds exactly the rows from its first id on.
+  if (pending.variants() > 0) {
+    Query rows(db, "SELECT count(*), coalesce(max(variant_id), 0) FROM fuzzy_variants WHERE variant_id >= ?1");
+    rows.bind(1, pending.first_id());
+    rows.step();
+    if (pending.first_id() <= through || rows.int64(0) != pending.variants() || rows.int64(1) != pending.last_id())
+      pending.clear();
+  }
+  const std::int64_t below = pending.variants() > 0 ? pending.first_id() : std::numeric_limits<std::int64_t>::max();
   Query waiting(db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants WHERE variant_id > ?1"
-                    " ORDER BY variant_id LIMIT ?2");
-  waiting.bind(1, through).bind(2, slice);
+                    " AND variant_id < ?2 ORDER BY variant_id");
+  waiting.bind(1, through).bind(2, below);
   // (token, posting) pairs sorted once: cheaper than a list per token in a hash map.
   struct Entry {
     std::int32_t token;
@@ -40,31 +146,48 @@ std::int64_t flush_postings(sql::Database& db, std::int64_t slice) {
     last = id;
     ++moved;
   }
+  waiting.reset();
+  if (pending.variants() > 0) {
+    last = pending.last_id();
+    moved += pending.variants();
+  }
   if (moved == 0) return 0;
   // In token order, so that the inserts walk the table's B-tree once; each token's
-  // postings in id order.
+  // postings in id order, those read back (lower ids) before the gathered ones.
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.token != b.token ? a.token < b.token : a.posting.id < b.posting.id;
   });
+  const std::vector<std::uint64_t> gathered = pending.take_sorted();
+  auto token_of = [](std::uint64_t entry) { return Pending::token(entry); };
   Query insert(db, "INSERT INTO fuzzy_postings(token, chunk, ids) VALUES (?1, ?2, ?3)");
   std::string blob;
-  for (std::size_t i = 0; i < entries.size();) {
+  std::size_t e = 0, g = 0;
+  while (e < entries.size() || g < gathered.size()) {
+    const std::int32_t token = g == gathered.size() || (e < entries.size() && entries[e].token < token_of(gathered[g]))
+                                   ? entries[e].token
+                                   : token_of(gathered[g]);
     blob.clear();
-    const std::int32_t token = entries[i].token;
     std::int64_t previous = 0;
-    for (; i < entries.size() && entries[i].token == token; ++i) {
-      const Posting& p = entries[i].posting;
+    for (; e < entries.size() && entries[e].token == token; ++e) {
+      const Posting& p = entries[e].posting;
       put_varint(blob, static_cast<std::uint64_t>(p.id - previous));
       put_varint(blob, static_cast<std::uint64_t>(p.length));
       previous = p.id;
     }
+    for (; g < gathered.size() && token_of(gathered[g]) == token; ++g) {
+      const Pending::Variant& v = pending.variant(gathered[g]);
+      put_varint(blob, static_cast<std::uint64_t>(v.id - previous));
+      put_varint(blob, static_cast<std::uint64_t>(v.length));
+      previous = v.id;
+    }
     insert.bind(1, token).bind(2, last).bind_blob(3, blob.data(), blob.size()).run();
   }
+  pending.clear();
   set_state(db, "postings_through", last);
   return moved;
 }
 
-// Statements for writing, one set per connection.
+// Statements and gathered postings for writing, one set per connection.
 struct Writer {
   explicit Writer(sql::Database& db)
       : db(db),
@@ -72,29 +195,35 @@ struct Writer {
                            " VALUES (?1, ?2, ?3, ?4)") {}
   sql::Database& db;
   Query insert_variant;
-  std::int64_t since_check = 0;
+  Pending pending;
+  // Variants up to this id were indexed when the writer was made (build_index), the one
+  // being written among them: they are not gathered again.
+  std::int64_t built_through = 0;
 
-  void add(std::int64_t variant_id, std::string_view lang, std::string_view marker_text) {
-    const std::string primary = primary_language(lang);
-    auto tokens = variant_tokens(marker_text, primary);
-    std::string blob(tokens.size() * 4, '\0');
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-      const auto v = static_cast<std::uint32_t>(tokens[i]);
-      blob[4 * i] = static_cast<char>(v & 0xFF);
-      blob[4 * i + 1] = static_cast<char>((v >> 8) & 0xFF);
-      blob[4 * i + 2] = static_cast<char>((v >> 16) & 0xFF);
-      blob[4 * i + 3] = static_cast<char>((v >> 24) & 0xFF);
-    }
-    insert_variant.bind(1, variant_id).bind(2, primary).bind(3, static_cast<std::int64_t>(tokens.size()));
-    insert_variant.bind_blob(4, blob.data(), blob.size()).run();
-    // Other processes add too: count the waiting ones only now and then.
-    if (++since_check >= kFlushThreshold / 4) {
-      since_check = 0;
+  void add(std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens) {
+    insert_variant.bind(1, variant_id).bind(2, lang).bind(3, tokens.length);
+    insert_variant.bind_blob(4, tokens.blob.data(), tokens.blob.size()).run();
+    // Ids grow within a transaction as SQLite assigns them; should one not, the gathered
+    // postings are dropped and the variants read back when they move.
+    if (variant_id <= built_through) return;
+    if (pending.variants() > 0 && variant_id <= pending.last_id()) pending.clear();
+    pending.add(variant_id, tokens.length, tokens.distinct);
+    if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) move_postings(db, pending);
+  }
+
+  // Before the commit: moves the waiting postings when kFlushThreshold variants or more
+  // wait (other processes add too: those are counted in the table).
+  void finish() {
+    if (pending.variants() == 0) return;
+    bool move = pending.variants() >= kFlushThreshold;
+    if (!move) {
       Query waiting(db, "SELECT count(*) FROM fuzzy_variants WHERE variant_id >"
                         " (SELECT coalesce(max(value), 0) FROM fuzzy_state WHERE key = 'postings_through')");
       waiting.step();
-      if (waiting.int64(0) >= kFlushThreshold) flush_postings(db, 1 << 30);
+      move = waiting.int64(0) >= kFlushThreshold;
     }
+    if (move) move_postings(db, pending);
+    pending.clear();
   }
 };
 
@@ -105,8 +234,10 @@ bool index_current(sql::Database& db) {
   return state_value(db, "version") == kIndexVersion;
 }
 
+}  // namespace
+
 // Creates the tables when missing or outdated and indexes every variant not yet in the
-// index, in slices. Runs inside the caller's transaction.
+// index. Runs inside the caller's transaction.
 void build_index(sql::Database& db) {
   if (!index_current(db)) {
     db.exec("DROP TABLE IF EXISTS fuzzy_postings; DROP TABLE IF EXISTS fuzzy_variants;"
@@ -120,13 +251,15 @@ void build_index(sql::Database& db) {
     set_state(db, "generation", (static_cast<std::int64_t>(random()) << 31 ^ random()) | 1);
   }
   Writer writer(db);
-  writer.since_check = -(std::int64_t{1} << 60);  // flushed below, in slices
   Query missing(db,
                 "SELECT id, lang, text FROM variants"
                 " WHERE id > (SELECT coalesce(max(variant_id), 0) FROM fuzzy_variants) ORDER BY id");
-  while (missing.step()) writer.add(missing.int64(0), missing.text(1), missing.text(2));
-  while (flush_postings(db, 200000) > 0) {
+  while (missing.step()) {
+    const std::string lang = primary_language(missing.text(1));
+    writer.add(missing.int64(0), lang, fuzzy_tokens(missing.text(2), lang));
   }
+  missing.reset();
+  move_postings(db, writer.pending);
 }
 
 bool index_behind(sql::Database& db) {
@@ -135,6 +268,8 @@ bool index_behind(sql::Database& db) {
   q.step();
   return q.int64(0) != 0;
 }
+
+namespace {
 
 // The writers of open connections. A connection's writer is dropped (its statements
 // finalized) when SQLite reports the connection closing, before it checks for open statements.
@@ -157,26 +292,53 @@ int on_close(unsigned type, void*, void* connection, void*) {
   return 0;
 }
 
+// The gathered postings live as long as the transaction that wrote their variants: a
+// rollback takes the variants away, and after a commit without finish() they wait in the
+// table. (The hooks must not touch the connection: they only forget.)
+int on_commit(void* writer) {
+  static_cast<Writer*>(writer)->pending.clear();
+  return 0;
+}
+void on_rollback(void* writer) { static_cast<Writer*>(writer)->pending.clear(); }
+
+Writer* existing_writer(sql::Database& db) {
+  std::lock_guard<std::mutex> lock(writers_mutex);
+  auto it = writers().find(db.handle());
+  return it == writers().end() ? nullptr : it->second.get();
+}
+
 Writer& writer_for(sql::Database& db) {
-  {
-    std::lock_guard<std::mutex> lock(writers_mutex);
-    auto it = writers().find(db.handle());
-    if (it != writers().end()) return *it->second;
-  }
-  if (index_behind(db)) build_index(db);
+  if (Writer* writer = existing_writer(db)) return *writer;
+  const bool behind = index_behind(db);
+  if (behind) build_index(db);
   auto writer = std::make_unique<Writer>(db);
   Writer& ref = *writer;
+  if (behind) ref.built_through = state_value(db, "postings_through");
   sqlite3_trace_v2(db.handle(), SQLITE_TRACE_CLOSE, on_close, nullptr);
+  sqlite3_commit_hook(db.handle(), on_commit, &ref);
+  sqlite3_rollback_hook(db.handle(), on_rollback, &ref);
   std::lock_guard<std::mutex> lock(writers_mutex);
   writers()[db.handle()] = std::move(writer);
   return ref;
 }
 
+}  // namespace
 }  // namespace fuzzy
 
 void index_variant(sql::Database& db, std::int64_t variant_id, std::int64_t /*unit_id*/, std::string_view lang,
                    std::string_view marker_text) {
-  fuzzy::writer_for(db).add(variant_id, lang, marker_text);
+  const std::string primary = primary_language(lang);
+  fuzzy::writer_for(db).add(variant_id, primary, fuzzy_tokens(marker_text, primary));
+}
+
+void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens) {
+  fuzzy::writer_for(db).add(variant_id, lang, tokens);
+}
+
+void set_fuzzy_gather_limit(std::size_t bytes) { fuzzy::pending_limit = bytes; }
+
+void finish_fuzzy_index(sql::Database& db) {
+  if (fuzzy::Writer* writer = fuzzy::existing_writer(db)) writer->finish();
 }
 
 }  // namespace dilmanc::memory

@@ -16,6 +16,25 @@ class Database;
 
 namespace dilmanc::memory {
 
+// What the fuzzy index stores for a variant (docs/memory-format.md, "Fuzzy index"): the ids
+// of its words and numbers as the row's blob, their number, and the distinct ids it is
+// posted under (the "no words" id when there are none), ascending.
+struct FuzzyTokens {
+  std::string blob;
+  std::int64_t length = 0;
+  std::vector<std::int32_t> distinct;
+};
+// Thread-safe (no database). `lang` a primary language.
+FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang);
+// index_variant (memory/fuzzy_index.h) with the tokens computed beforehand.
+void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens);
+// Moves the postings of the variants this connection's transaction wrote to the index
+// when enough wait; call it inside the transaction, just before its commit.
+void finish_fuzzy_index(sql::Database& db);
+// The bytes of postings a connection gathers before it writes them out mid-transaction
+// (16 MB; tests set a small limit to exercise that path).
+void set_fuzzy_gather_limit(std::size_t bytes);
+
 // A unit with everything add() computes before it touches the database, so that the
 // computing can run on another thread than the writing.
 struct PreparedVariant {
@@ -27,6 +46,7 @@ struct PreparedVariant {
   std::int64_t hash = 0;
   // key_trigrams(normalized); moved into the concordance index when the variant is written.
   mutable std::vector<std::uint64_t> trigrams;
+  FuzzyTokens fuzzy;  // fuzzy_tokens(text, lang)
 };
 struct PreparedUnit {
   TranslationUnit unit;

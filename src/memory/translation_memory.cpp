@@ -234,7 +234,7 @@ struct TranslationMemory::Impl {
     const std::int64_t id = db.last_insert_id();
     concordance.add(v.lang, id, std::move(v.trigrams));
     if (concordance.wants_flush()) concordance.flush(db, 0);
-    memory::index_variant(db, id, unit_id, v.lang, v.text);
+    memory::index_variant(db, id, v.lang, v.fuzzy);
     write_annotations(unit_id, id, src.annotations);
     return id;
   }
@@ -321,6 +321,7 @@ PreparedUnit prepare_unit(TranslationUnit unit) {
     p.normalized = fast_search_key(v.text.codes.empty() ? p.text : plain_text(InlineText{p.text, {}}), p.lang);
     p.hash = segment_hash(p.text);
     p.trigrams = key_trigrams(p.normalized);
+    p.fuzzy = fuzzy_tokens(p.text, p.lang);
     prepared.variants.push_back(std::move(p));
   }
   prepared.unit = std::move(unit);
@@ -510,6 +511,7 @@ TranslationMemory::Batch::~Batch() {
 void TranslationMemory::Batch::commit() {
   if (!open_) return;
   memory_.impl_->concordance.flush(memory_.impl_->db, 0);
+  memory::finish_fuzzy_index(memory_.impl_->db);
   memory_.impl_->db.exec("COMMIT");
   memory_.impl_->in_batch = false;
   open_ = false;
@@ -522,6 +524,7 @@ AddResult TranslationMemory::add(const TranslationUnit& unit) {
     sql::Transaction tx(impl_->db);
     AddResult result = impl_->add(prepared);
     impl_->concordance.flush(impl_->db, 0);
+    memory::finish_fuzzy_index(impl_->db);
     tx.commit();
     return result;
   } catch (...) {
