@@ -171,6 +171,43 @@ TEST_CASE("duplicates: a new language merges, a different translation is an alte
   CHECK(memory.lookup_exact(InlineText{"The minister arrived", {}}, "en").empty());
 }
 
+TEST_CASE("duplicates: a batch into a new memory finds the units it added itself, then the stored ones") {
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  using Outcome = AddResult::Outcome;
+  auto en_ru = unit({variant("en", "The minister arrived."), variant("ru", "Министр прибыл.")});
+  auto en_az = unit({variant("en", "The minister arrived."), variant("az", "Nazir gəldi.")});
+  auto other = unit({variant("en", "The minister arrived."), variant("ru", "Министр приехал.")});
+  auto from_ru = unit({variant("ru", "Министр прибыл."), variant("de", "Der Minister ist angekommen.")}, "ru");
+  auto any = unit({variant("de", "Der Minister ist angekommen."), variant("fr", "Le ministre est arrivé.")}, "*all*");
+  auto in_context = en_ru;
+  in_context.context_prev = 7;
+  std::int64_t first = 0;
+  {
+    TranslationMemory::Batch batch(memory);
+    const auto a = memory.add(en_ru);
+    first = a.unit_id;
+    CHECK(a.outcome == Outcome::kAdded);
+    CHECK(memory.add(en_ru).outcome == Outcome::kUpdated);
+    CHECK(memory.add(en_az).unit_id == first);
+    CHECK(memory.add(other).outcome == Outcome::kAdded);
+    CHECK(memory.add(in_context).outcome == Outcome::kAdded);
+    CHECK(memory.add(from_ru).unit_id == first);  // found by its Russian source
+    CHECK(memory.add(any).unit_id == first);      // by its German variant
+    batch.commit();
+  }
+  CHECK(memory.stats().units == 3);
+  CHECK(memory.unit(first)->variants.size() == 5);
+  // A batch into the memory now that it holds units: the same answers.
+  TranslationMemory::Batch batch(memory);
+  CHECK(memory.add(en_ru).unit_id == first);
+  CHECK(memory.add(other).outcome == Outcome::kUpdated);
+  CHECK(memory.add(in_context).outcome == Outcome::kUpdated);
+  CHECK(memory.add(unit({variant("en", "New."), variant("ru", "Новое.")})).outcome == Outcome::kAdded);
+  batch.commit();
+  CHECK(memory.stats().units == 4);
+}
+
 TEST_CASE("context: the same source in another context is a unit of its own, in-context first") {
   TempDir dir;
   TranslationMemory memory((dir / "m.db").string());

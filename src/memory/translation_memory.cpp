@@ -154,6 +154,67 @@ struct StoredVariant {
   std::string lang, text, codes;
 };
 
+// The (language, hash) pairs of the variants a batch wrote into a memory that had none
+// before it, as 32-bit fingerprints in an open-addressing table: a pair not in it is in no
+// variant of the memory, and its duplicate lookup (an index search per unit) is skipped.
+// The batch holds the write lock, so no other process adds meanwhile.
+class NewHashes {
+ public:
+  bool active() const { return active_; }
+  void start() {
+    active_ = true;
+    slots_.assign(1 << 16, 0);
+    size_ = 0;
+  }
+  void stop() {
+    active_ = false;
+    std::vector<std::uint32_t>().swap(slots_);
+    size_ = 0;
+  }
+  void insert(std::string_view lang, std::int64_t hash) {
+    const std::uint32_t f = fingerprint(lang, hash);
+    std::size_t i = slot_of(f);
+    while (slots_[i] != 0 && slots_[i] != f) i = (i + 1) & (slots_.size() - 1);
+    if (slots_[i] == f) return;
+    slots_[i] = f;
+    if (++size_ * 2 > slots_.size()) grow();
+  }
+  bool contains(std::string_view lang, std::int64_t hash) const {
+    const std::uint32_t f = fingerprint(lang, hash);
+    for (std::size_t i = slot_of(f); slots_[i] != 0; i = (i + 1) & (slots_.size() - 1))
+      if (slots_[i] == f) return true;
+    return false;
+  }
+
+ private:
+  static std::uint32_t fingerprint(std::string_view lang, std::int64_t hash) {
+    std::uint64_t h = static_cast<std::uint64_t>(hash);
+    for (unsigned char c : lang) h = (h ^ c) * 0x100000001b3ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    const auto f = static_cast<std::uint32_t>(h);
+    return f == 0 ? 1 : f;
+  }
+  std::size_t slot_of(std::uint32_t f) const {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(f) * 0x9E3779B97F4A7C15ull) >> 20) & (slots_.size() - 1);
+  }
+  void grow() {
+    std::vector<std::uint32_t> old(slots_.size() * 2, 0);
+    old.swap(slots_);
+    for (std::uint32_t f : old) {
+      if (f == 0) continue;
+      std::size_t i = slot_of(f);
+      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = f;
+    }
+  }
+
+  bool active_ = false;
+  std::vector<std::uint32_t> slots_;
+  std::size_t size_ = 0;
+};
+
 }  // namespace
 
 std::span<const char* const> memory::schema_steps() { return kMigrations; }
@@ -162,6 +223,7 @@ struct TranslationMemory::Impl {
   sql::Database db;
   bool in_batch = false;
   memory::ConcordanceWriter concordance;  // postings of this transaction's variants
+  NewHashes new_hashes;                    // while a batch fills an empty memory
 
   // Prepared on first use.
   std::unique_ptr<Statement> find_by_hash, insert_unit, insert_variant, insert_annotation,
@@ -200,6 +262,7 @@ struct TranslationMemory::Impl {
     for (auto* slot : {&find_by_hash, &insert_unit, &insert_variant, &insert_annotation, &unit_row, &unit_variants,
                        &unit_annotations, &refresh_unit, &refresh_variant})
       slot->reset();
+    new_hashes.stop();
     concordance.clear();
     db.reopen();
     configure();
@@ -232,6 +295,7 @@ struct TranslationMemory::Impl {
     s.bind(12, src.usage_count).bind_text_or_null(13, src.last_used_at);
     s.run();
     const std::int64_t id = db.last_insert_id();
+    if (new_hashes.active()) new_hashes.insert(v.lang, v.hash);
     concordance.add(v.lang, id, std::move(v.trigrams));
     if (concordance.wants_flush()) concordance.flush(db, 0);
     memory::index_variant(db, id, v.lang, v.fuzzy);
@@ -352,6 +416,7 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
   std::vector<std::int64_t> candidates;
   for (const auto& p : prepared_variants) {
     if (has_source && p.lang != source_lang) continue;
+    if (new_hashes.active() && !new_hashes.contains(p.lang, p.hash)) continue;
     find.bind(1, p.lang).bind(2, p.hash).bind(3, p.text).bind(4, p.codes);
     find.bind_optional(5, unit.context_prev).bind_optional(6, unit.context_next);
     while (find.step()) {
@@ -495,6 +560,14 @@ TranslationMemory::Batch::Batch(TranslationMemory& memory) : memory_(memory) {
   if (memory_.impl_->in_batch) ThrowUsage(tr("a batch of changes is already open on this memory"));
   memory_.impl_->db.exec("BEGIN IMMEDIATE");
   memory_.impl_->in_batch = true;
+  try {
+    sql::Statement any(memory_.impl_->db, "SELECT EXISTS (SELECT 1 FROM variants)");
+    if (any.step() && any.int64(0) == 0) memory_.impl_->new_hashes.start();
+  } catch (...) {
+    sqlite3_exec(memory_.impl_->db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    memory_.impl_->in_batch = false;
+    throw;
+  }
 }
 
 TranslationMemory::Batch::~Batch() {
@@ -514,6 +587,7 @@ void TranslationMemory::Batch::commit() {
   memory::finish_fuzzy_index(memory_.impl_->db);
   memory_.impl_->db.exec("COMMIT");
   memory_.impl_->in_batch = false;
+  memory_.impl_->new_hashes.stop();
   open_ = false;
 }
 
