@@ -214,22 +214,30 @@ std::int64_t check_postings(const std::string& path) {
   }
   std::map<std::int32_t, std::vector<Posting>> stored;
   {
-    Query chunks(db, "SELECT token, chunk, ids FROM fuzzy_postings ORDER BY token, chunk");
+    // Each token's postings, band by band: in id order within a band, of its lengths only.
+    Query chunks(db, "SELECT token, band, chunk, ids FROM fuzzy_postings ORDER BY token, band, chunk");
+    std::map<std::pair<std::int32_t, std::int64_t>, std::int64_t> last_in_band;
     while (chunks.step()) {
       const auto token = static_cast<std::int32_t>(chunks.int64(0));
-      const std::int64_t chunk = chunks.int64(1);
+      const std::int64_t band = chunks.int64(1);
+      const std::int64_t chunk = chunks.int64(2);
       CHECK(chunk <= through);
       std::size_t size;
-      const unsigned char* p = chunks.blob(2, &size);
+      const unsigned char* p = chunks.blob(3, &size);
       std::vector<Posting> postings;
       decode_postings(p, size, 0, 1 << 30, postings);
       auto& list = stored[token];
+      auto& last = last_in_band[{token, band}];
       for (const auto& posting : postings) {
         CHECK(posting.id <= chunk);
-        if (!list.empty()) CHECK(posting.id > list.back().id);
+        CHECK(posting.id > last);
+        CHECK(dilmanc::memory::fuzzy::length_band(posting.length) == band);
+        last = posting.id;
         list.push_back(posting);
       }
     }
+    for (auto& [token, list] : stored)
+      std::sort(list.begin(), list.end(), [](const Posting& a, const Posting& b) { return a.id < b.id; });
   }
   CHECK(stored.size() == expected.size());
   for (const auto& [token, list] : expected) {
@@ -481,11 +489,25 @@ TEST_CASE("fuzzy index: lists kept between lookups follow added units, moved pos
       compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
     }
   };
+  // The lists of frequent words read for one range of lengths, then for lengths below and
+  // above those held (stored apart by length band, only the bands missing are read).
+  auto frequent_words = [](int n) {
+    const char* words[] = {"the", "a", "of", "file", "open", "save", "report", "new", "and", "to"};
+    std::string q;
+    for (int i = 0; i < n; ++i) q += std::string(i ? " " : "") + words[i % 10];
+    return q;
+  };
+  auto compare_lengths = [&] {
+    for (int n : {3, 40, 1, 12, 70, 2, 25})
+      for (int min : {50, 70}) compare_lookups(matcher, frequent_words(n), "en", "ru", min, 5, &nonempty);
+  };
+  compare_lengths();
   compare_some(60);  // the lists of this memory are read and kept
   // Enough units that postings move out of the waiting variants (more than one move's
   // worth), in several transactions, while the matcher holds lists read before.
   for (int round = 0; round < 3; ++round) {
     add(1500, 10000 + round * 1500);
+    compare_lengths();
     compare_some(60);
   }
   // Another connection drops the index and the next matcher rebuilds it: the lists kept

@@ -64,9 +64,10 @@ struct QueryToken {
 // A token's postings as a lookup uses them: the variant ids of each length, in id order.
 struct PostingList {
   std::int64_t through = -1;  // holds every chunk up to this key (postings_through when read); -1: none
-  std::size_t bytes = 0;     // stored size of those chunks: the cost of reading them again
-  // The lengths held: a short process reads only those its lookup allows, a list needed
-  // again for other lengths is read again in full.
+  // Stored size of those chunks per length band: the cost of reading them again.
+  std::size_t band_bytes[kLengthBands] = {};
+  // The lengths held, whole bands: a short process reads only those its lookup allows; a
+  // list needed again for other lengths is read again for both.
   int covered_lo = 1, covered_hi = 0;
   std::vector<int> lengths;  // ascending
   std::vector<std::size_t> starts;  // ids of lengths[i]: [starts[i], starts[i + 1])
@@ -86,15 +87,24 @@ struct PostingList {
   }
   std::size_t memory() const { return 160 + size() * 8 + lengths.size() * 12; }
 
-  // Adds postings in id order, all above the ids already held.
-  void append(const std::vector<Posting>& postings) {
-    if (postings.empty()) return;
-    int longest = lengths.empty() ? 0 : lengths.back();
-    for (const auto& p : postings) longest = std::max(longest, p.length);
+  // Adds the postings of stored chunks (`raw` holds them one after the other, `rows` their
+  // sizes): within every length the ids come in order, above the ids already held.
+  // Decoded twice, once to count each length's postings and once to put them in place:
+  // cheaper than an array of every posting in between, which a frequent word's list
+  // (a million postings at 1M units) made a process spend most of its lookup filling.
+  void append(const std::string& raw, const std::vector<std::size_t>& rows) {
+    if (raw.empty()) return;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+    std::vector<std::size_t> added(lengths.empty() ? 1 : static_cast<std::size_t>(lengths.back()) + 1, 0);
+    for (std::size_t i = 0; i < raw.size();) {
+      get_varint(bytes, raw.size(), &i);
+      const auto length = static_cast<std::size_t>(get_varint(bytes, raw.size(), &i));
+      if (length >= added.size()) added.resize(length + 1, 0);
+      ++added[length];
+    }
     // Per length: postings held, then postings added.
-    std::vector<std::size_t> held(static_cast<std::size_t>(longest) + 1, 0), added(held.size(), 0);
+    std::vector<std::size_t> held(added.size(), 0);
     for (std::size_t i = 0; i < lengths.size(); ++i) held[static_cast<std::size_t>(lengths[i])] = starts[i + 1] - starts[i];
-    for (const auto& p : postings) ++added[static_cast<std::size_t>(p.length)];
     std::vector<int> all;
     std::vector<std::size_t> new_starts(1, 0);
     std::vector<std::size_t> fill(held.size(), 0);
@@ -109,7 +119,16 @@ struct PostingList {
       const auto at = static_cast<std::size_t>(lengths[i]);
       std::copy(ids.get() + starts[i], ids.get() + starts[i + 1], new_ids.get() + (fill[at] - held[at]));
     }
-    for (const auto& p : postings) new_ids[fill[static_cast<std::size_t>(p.length)]++] = p.id;
+    std::size_t at = 0;
+    for (std::size_t row : rows) {
+      const std::size_t end = at + row;
+      std::int64_t id = 0;
+      while (at < end) {
+        id += static_cast<std::int64_t>(get_varint(bytes, end, &at));
+        const auto length = static_cast<std::size_t>(get_varint(bytes, end, &at));
+        new_ids[fill[length]++] = id;
+      }
+    }
     lengths = std::move(all);
     starts = std::move(new_starts);
     ids = std::move(new_ids);
@@ -185,8 +204,8 @@ struct WaitingVariant {
 struct FuzzyIndex::Impl {
   sql::Database db;
   bool current;
-  Query list_size{db, "SELECT coalesce(sum(length(ids)), 0) FROM fuzzy_postings WHERE token = ?1"};
-  Query list{db, "SELECT chunk, ids FROM fuzzy_postings WHERE token = ?1 AND chunk > ?2"};
+  Query list_size{db, "SELECT coalesce(sum(length(ids)), 0) FROM fuzzy_postings WHERE token = ?1 AND band BETWEEN ?2 AND ?3"};
+  Query list{db, "SELECT band, ids FROM fuzzy_postings WHERE token = ?1 AND band BETWEEN ?2 AND ?3 AND chunk > ?4"};
   Query state{db, "SELECT coalesce((SELECT value FROM fuzzy_state WHERE key = 'postings_through'), 0),"
                   " coalesce((SELECT value FROM fuzzy_state WHERE key = 'generation'), 0)"};
   Query waiting{db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants WHERE variant_id > ?1"};
@@ -209,7 +228,8 @@ struct FuzzyIndex::Impl {
   std::uint64_t lookups = 0;
   bool mapped = false;  // the file mapped (kLookupsBeforeMapping)
   std::vector<WaitingVariant> waiting_variants;  // ids above `through`, in id order
-  std::vector<Posting> postings;                 // scratch
+  std::string raw;                               // scratch: stored chunks read
+  std::vector<std::size_t> rows;                 // scratch: their sizes
   int reading = 0;                               // depth of begin_read()
   // The last candidates() call, for check().
   std::vector<std::uint64_t> query_ids;
@@ -246,13 +266,17 @@ struct FuzzyIndex::Impl {
     waiting.reset();
   }
 
-  // The stored size of a token's list, without reading it when it is not held.
-  std::size_t stored_bytes(std::int32_t token) {
-    if (auto it = lists.find(token); it != lists.end()) {
-      if (it->second.through != through) load(token, it->second.covered_lo, it->second.covered_hi);
-      return it->second.bytes;
+  // The stored size of a token's postings of lengths lo..hi (of their bands), without
+  // reading them when they are not held.
+  std::size_t stored_bytes(std::int32_t token, int lo, int hi) {
+    const int first = length_band(lo), last = length_band(hi);
+    if (auto it = lists.find(token); it != lists.end() && it->second.covers(lo, hi)) {
+      if (it->second.through != through) load(token, lo, hi);
+      std::size_t bytes = 0;
+      for (int b = first; b <= last; ++b) bytes += it->second.band_bytes[b];
+      return bytes;
     }
-    list_size.bind(1, token);
+    list_size.bind(1, token).bind(2, static_cast<std::int64_t>(first)).bind(3, static_cast<std::int64_t>(last));
     list_size.step();
     const auto bytes = static_cast<std::size_t>(list_size.int64(0));
     list_size.reset();
@@ -260,32 +284,42 @@ struct FuzzyIndex::Impl {
   }
 
   // A token's list, with at least the lengths lo..hi, read (or completed) from the index
-  // and kept.
+  // and kept. Only what is missing is read: the chunks moved since, and the bands not held.
   const PostingList& load(std::int32_t token, int lo, int hi) {
     PostingList& l = lists[token];
     l.used = lookups;
     if (l.covers(lo, hi) && l.through == through) return l;
     const std::size_t before = l.memory();
-    if (!l.covers(lo, hi)) {
-      const bool first = l.through < 0;
-      l = PostingList();
-      l.used = lookups;
-      l.covered_lo = first ? lo : 0;
-      l.covered_hi = first ? hi : std::numeric_limits<int>::max();
+    raw.clear();
+    rows.clear();
+    auto read = [&](int first_band, int last_band, std::int64_t after) {
+      list.bind(1, token).bind(2, static_cast<std::int64_t>(first_band)).bind(3, static_cast<std::int64_t>(last_band));
+      list.bind(4, after);
+      while (list.step()) {
+        std::size_t size;
+        const unsigned char* p = list.blob(1, &size);
+        raw.append(reinterpret_cast<const char*>(p), size);
+        rows.push_back(size);
+        l.band_bytes[std::clamp<std::int64_t>(list.int64(0), 0, kLengthBands - 1)] += size;
+      }
+      list.reset();
+    };
+    const int want_lo = length_band(lo), want_hi = length_band(hi);
+    if (l.through < 0) {
+      read(want_lo, want_hi, -1);
+      l.covered_lo = band_first(want_lo);
+      l.covered_hi = band_last(want_hi);
+    } else {
+      const int held_lo = length_band(l.covered_lo), held_hi = length_band(l.covered_hi);
+      if (l.through != through) read(held_lo, held_hi, l.through);
+      if (want_lo < held_lo) read(want_lo, held_lo - 1, -1);
+      if (want_hi > held_hi) read(held_hi + 1, want_hi, -1);
+      l.covered_lo = band_first(std::min(want_lo, held_lo));
+      l.covered_hi = band_last(std::max(want_hi, held_hi));
     }
-    postings.clear();
-    list.bind(1, token).bind(2, l.through);
-    std::size_t bytes = 0;
-    while (list.step()) {
-      std::size_t size;
-      const unsigned char* p = list.blob(1, &size);
-      decode_postings(p, size, l.covered_lo, l.covered_hi, postings);
-      bytes += size;
-    }
-    list.reset();
-    // Chunks come in key order, and each chunk's ids are above those of the chunks before it.
-    l.append(postings);
-    l.bytes += bytes;
+    // Within every length (one band's) the ids come in order, and above those held: a
+    // band's chunks come in key order, and a completion reads only chunks moved since.
+    l.append(raw, rows);
     l.through = through;
     cached_bytes = cached_bytes + l.memory() - before;
     return l;
@@ -382,7 +416,7 @@ std::vector<FuzzyCandidate> FuzzyIndex::candidates(const MatchText& query, int m
   // Each token's list size (stored bytes: the reading cost, and a proxy for its length).
   const std::size_t n = distinct.size();
   std::vector<std::size_t> bytes(n);
-  for (std::size_t t = 0; t < n; ++t) bytes[t] = x.stored_bytes(distinct[t].id);
+  for (std::size_t t = 0; t < n; ++t) bytes[t] = x.stored_bytes(distinct[t].id, lo, hi);
   std::vector<std::size_t> order(n);
   for (std::size_t t = 0; t < n; ++t) order[t] = t;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes[a] < bytes[b]; });

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +19,7 @@
 namespace dilmanc::memory::fuzzy {
 
 // Raised whenever the stored form changes; an index of another version is rebuilt.
-inline constexpr std::int64_t kIndexVersion = 4;
+inline constexpr std::int64_t kIndexVersion = 5;
 
 // New variants wait in fuzzy_variants until a transaction ends with this many waiting (or
 // gathers many more); then their postings are appended to fuzzy_postings in one chunk per
@@ -41,10 +42,28 @@ CREATE TABLE IF NOT EXISTS fuzzy_variants(
   tokens BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS fuzzy_postings(
   token INTEGER NOT NULL,
+  band INTEGER NOT NULL,
   chunk INTEGER NOT NULL,
   ids BLOB NOT NULL,
-  PRIMARY KEY(token, chunk)) WITHOUT ROWID;
+  PRIMARY KEY(token, band, chunk)) WITHOUT ROWID;
 )sql";
+
+// A token's postings are stored apart by the length of their variants, in bands that
+// widen with the length: a lookup reads only the bands of the lengths its minimum score
+// allows. A long query then skips the short segments that hold most postings of frequent
+// words (half of the 1M-unit memory's variants have one to four words).
+inline constexpr int kLengthBands = 12;
+inline constexpr int kBandStart[kLengthBands] = {0, 2, 3, 4, 5, 7, 9, 12, 16, 22, 32, 48};
+inline int length_band(std::int64_t length) {
+  int band = 0;
+  while (band + 1 < kLengthBands && length >= kBandStart[band + 1]) ++band;
+  return band;
+}
+// The lengths of band `band`: [band_first(band), band_last(band)].
+inline int band_first(int band) { return kBandStart[band]; }
+inline int band_last(int band) {
+  return band + 1 < kLengthBands ? kBandStart[band + 1] - 1 : std::numeric_limits<int>::max();
+}
 
 inline void put_varint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
@@ -168,6 +187,31 @@ inline std::int64_t state_value(sql::Database& db, const char* key) {
 inline void set_state(sql::Database& db, const char* key, std::int64_t value) {
   Query q(db, "INSERT OR REPLACE INTO fuzzy_state(key, value) VALUES (?1, ?2)");
   q.bind(1, key).bind(2, value).run();
+}
+
+// Writes one token's postings (in id order) as one row per length band, each named
+// `chunk` (the highest variant id of the move that writes them).
+inline void write_token_postings(Query& insert, std::int32_t token, std::int64_t chunk,
+                                 const std::vector<Posting>& postings, std::vector<Posting>& scratch,
+                                 std::string& blob) {
+  std::size_t start[kLengthBands + 1] = {};
+  for (const Posting& p : postings) ++start[length_band(p.length) + 1];
+  for (int b = 0; b < kLengthBands; ++b) start[b + 1] += start[b];
+  scratch.resize(postings.size());
+  std::size_t fill[kLengthBands];
+  for (int b = 0; b < kLengthBands; ++b) fill[b] = start[b];
+  for (const Posting& p : postings) scratch[fill[length_band(p.length)]++] = p;  // stable: id order kept
+  for (int b = 0; b < kLengthBands; ++b) {
+    if (start[b] == start[b + 1]) continue;
+    blob.clear();
+    std::int64_t previous = 0;
+    for (std::size_t i = start[b]; i < start[b + 1]; ++i) {
+      put_varint(blob, static_cast<std::uint64_t>(scratch[i].id - previous));
+      put_varint(blob, static_cast<std::uint64_t>(scratch[i].length));
+      previous = scratch[i].id;
+    }
+    insert.bind(1, token).bind(2, static_cast<std::int64_t>(b)).bind(3, chunk).bind_blob(4, blob.data(), blob.size()).run();
+  }
 }
 
 // True when the index is missing, of another version, or behind the variants table.

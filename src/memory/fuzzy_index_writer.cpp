@@ -110,7 +110,7 @@ class Pending {
 };
 
 // Moves the postings of every waiting variant (ids above postings_through) to
-// fuzzy_postings, one chunk per token named by the highest id moved: those gathered in
+// fuzzy_postings, one chunk per token and length band named by the highest id moved: those gathered in
 // `pending` from memory, the others (written by earlier transactions, whatever process
 // wrote them) read back from fuzzy_variants. Returns the number of variants moved.
 std::int64_t move_postings(sql::Database& db, Pending& pending) {
@@ -159,28 +159,21 @@ std::int64_t move_postings(sql::Database& db, Pending& pending) {
   });
   const std::vector<std::uint64_t> gathered = pending.take_sorted();
   auto token_of = [](std::uint64_t entry) { return Pending::token(entry); };
-  Query insert(db, "INSERT INTO fuzzy_postings(token, chunk, ids) VALUES (?1, ?2, ?3)");
+  Query insert(db, "INSERT INTO fuzzy_postings(token, band, chunk, ids) VALUES (?1, ?2, ?3, ?4)");
   std::string blob;
+  std::vector<Posting> postings, scratch;
   std::size_t e = 0, g = 0;
   while (e < entries.size() || g < gathered.size()) {
     const std::int32_t token = g == gathered.size() || (e < entries.size() && entries[e].token < token_of(gathered[g]))
                                    ? entries[e].token
                                    : token_of(gathered[g]);
-    blob.clear();
-    std::int64_t previous = 0;
-    for (; e < entries.size() && entries[e].token == token; ++e) {
-      const Posting& p = entries[e].posting;
-      put_varint(blob, static_cast<std::uint64_t>(p.id - previous));
-      put_varint(blob, static_cast<std::uint64_t>(p.length));
-      previous = p.id;
-    }
+    postings.clear();
+    for (; e < entries.size() && entries[e].token == token; ++e) postings.push_back(entries[e].posting);
     for (; g < gathered.size() && token_of(gathered[g]) == token; ++g) {
       const Pending::Variant& v = pending.variant(gathered[g]);
-      put_varint(blob, static_cast<std::uint64_t>(v.id - previous));
-      put_varint(blob, static_cast<std::uint64_t>(v.length));
-      previous = v.id;
+      postings.push_back({v.id, static_cast<int>(v.length)});
     }
-    insert.bind(1, token).bind(2, last).bind_blob(3, blob.data(), blob.size()).run();
+    write_token_postings(insert, token, last, postings, scratch, blob);
   }
   pending.clear();
   set_state(db, "postings_through", last);
