@@ -270,6 +270,35 @@ TEST_CASE("fuzzy index: the stored keys are the matcher's keys") {
   }
 }
 
+TEST_CASE("fuzzy index: the word ids of the import's shortcut are those of content_base_keys") {
+  std::vector<std::pair<std::string, std::string>> texts = {
+      {"Ёлка «пришёл» 250\u00A0000 рублей, Й й", "ru"}, {"ЁЛКА ёлка Ѐ ѐ Ѝ ѝ Ў ў Ї ї Ќ ќ Ѓ ѓ", "ru"},
+      {"ЁЛКА ёлка Ѐ ѐ Ѝ ѝ Ў ў Ї ї Ќ ќ Ѓ ѓ йод ЙОД", "uk"}, {"Hello, WORLD: 3.5 2nd UN-GA", "en"},
+      {"ISPARTA İstanbul", "az"},  {"Isparta Д", "tr"}, {"\xEE\x84\x81Press\xEE\x84\x82 OK", "en"},
+      {"", "ru"}, {"!!! ...", "ru"}, {"cafe\u0301 naïve", "en"}, {"и\u0306 й", "ru"}, {"МВД РФ", "ru-RU"}};
+  if (auto shared = dilmanc::test::shared_dir()) {
+    std::ifstream in(*shared / "data/corpus/az-ru.tsv");
+    std::string line;
+    for (int n = 0; n < 5000 && std::getline(in, line); ++n) {
+      const auto tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      texts.emplace_back(line.substr(0, tab), "az");
+      texts.emplace_back(line.substr(tab + 1), "ru");
+    }
+  }
+  for (const auto& [text, lang] : texts) {
+    INFO(lang << ": " << text);
+    const auto ids = dilmanc::memory::fuzzy::variant_tokens(text, lang);
+    const auto tokens = dilmanc::memory::fuzzy_tokens(text, lang);
+    REQUIRE(tokens.length == static_cast<std::int64_t>(ids.size()));
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      std::uint32_t v = 0;
+      for (int b = 3; b >= 0; --b) v = v << 8 | static_cast<unsigned char>(tokens.blob[4 * i + static_cast<std::size_t>(b)]);
+      CHECK(static_cast<std::int32_t>(v) == ids[i]);
+    }
+  }
+}
+
 TEST_CASE("fuzzy index: the indexed lookup equals the exhaustive scan on generated sentences") {
   TempDir dir;
   TranslationMemory memory((dir / "memory.db").string());

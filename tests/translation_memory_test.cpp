@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "dilmanc/error.h"
 #include "dilmanc/text.h"
 #include "memory/code_format.h"
@@ -322,6 +324,55 @@ TEST_CASE("the ASCII shortcut of the search key agrees with search_key") {
     for (const char* lang : {"en", "ru", "fr"}) CHECK(memory::fast_search_key(s, lang) == search_key(s, lang));
   CHECK(memory::fast_search_key("ISPARTA", "az") == search_key("ISPARTA", "az"));
   CHECK(memory::fast_search_key("Ёлка", "ru") == search_key("Ёлка", "ru"));
+}
+
+// Strings of ASCII and basic Cyrillic for the search key's shortcut: every letter of
+// U+0400..U+045F alone, in words, upper and lower case, with spaces and punctuation.
+std::vector<std::string> cyrillic_samples() {
+  std::vector<std::string> out;
+  std::string all;
+  for (char32_t c = 0x400; c <= 0x45F; ++c) {
+    std::string one;
+    one += static_cast<char>(0xC0 | (c >> 6));
+    one += static_cast<char>(0x80 | (c & 0x3F));
+    out.push_back(one);
+    out.push_back("\u0438" + one + "x " + one + "\u0439");  // after и, before й
+    all += one;
+    if (c % 7 == 0) all += ' ';
+  }
+  out.push_back(all);
+  for (const char* s : {"Ёлка «пришёл»", "  ЙОГУРТ  и\tйогурт\n", "Київ, Ґанок, Їжак, Ўзбек", "МВД РФ: 250 000 руб.",
+                        "Объявленная ВОЗ пандемия", "ѐѝ ЀЍ Ѓ ѓ Ќ ќ"})
+    out.push_back(s);
+  return out;
+}
+
+TEST_CASE("the Cyrillic shortcut of the search key agrees with search_key") {
+  std::vector<std::string> texts = cyrillic_samples();
+  if (auto shared = dilmanc::test::shared_dir()) {
+    std::ifstream in(*shared / "data/corpus/az-ru.tsv");
+    std::string line;
+    for (int n = 0; n < 20000 && std::getline(in, line); ++n) {
+      const auto tab = line.find('\t');
+      if (tab != std::string::npos) texts.push_back(line.substr(tab + 1));
+    }
+  }
+  std::size_t simple = 0;
+  for (const auto& text : texts) {
+    for (const char* lang : {"ru", "en", "uk", "ru-RU"}) {
+      INFO(lang << ": " << text);
+      CHECK(memory::fast_search_key(text, lang) == search_key(text, lang));
+    }
+    std::string key;
+    simple += memory::simple_search_key(text, true, key) ? 1 : 0;
+  }
+  // Most of it takes the shortcut: the comparison is not of the fallback with itself.
+  CHECK(simple * 10 > texts.size() * 8);
+  std::string key;
+  CHECK_FALSE(memory::simple_search_key("caf\u00E9", false, key));
+  CHECK_FALSE(memory::simple_search_key("\u0463", true, key));
+  CHECK_FALSE(memory::simple_search_key("\u0438\u0306", true, key));
+  CHECK_FALSE(memory::simple_search_key("\xD0", true, key));
 }
 
 TEST_CASE("two processes writing at once lose nothing") {

@@ -16,18 +16,42 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <unordered_map>
 
+#include "dilmanc/tokenizer.h"
 #include "memory/fuzzy_index.h"
 #include "memory/fuzzy_index_store.h"
 #include "memory/memory_internal.h"
 
 namespace dilmanc::memory {
 
+namespace {
+
+// The ids content_base_keys gives, for text of ASCII and basic Cyrillic in a language that
+// is not Turkic (NFC by construction), without ICU. Empty when the text is not such text.
+std::optional<std::vector<std::int32_t>> simple_tokens(std::string_view text, const std::string& primary) {
+  if (primary == "az" || primary == "tr") return std::nullopt;
+  const bool russian = primary == "ru";
+  std::string key;
+  if (!simple_search_key(text, russian, key)) return std::nullopt;
+  std::vector<std::int32_t> out;
+  for (const Token& token : tokenize(text)) {
+    if (!is_content(token.kind)) continue;
+    simple_search_key(token.in(text), russian, key);
+    out.push_back(fuzzy::token_id(match::hash_key(key), primary));
+  }
+  return out;
+}
+
+}  // namespace
+
 FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang) {
   FuzzyTokens out;
-  const auto tokens = fuzzy::variant_tokens(marker_text, lang);
+  const std::string primary = primary_language(lang);
+  auto simple = simple_tokens(marker_text, primary);
+  const auto tokens = simple ? std::move(*simple) : fuzzy::variant_tokens(marker_text, primary);
   out.length = static_cast<std::int64_t>(tokens.size());
   out.blob.resize(tokens.size() * 4);
   for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -38,7 +62,7 @@ FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang) {
     out.blob[4 * i + 3] = static_cast<char>((v >> 24) & 0xFF);
   }
   out.distinct = tokens;
-  if (out.distinct.empty()) out.distinct.push_back(fuzzy::empty_token(primary_language(lang)));
+  if (out.distinct.empty()) out.distinct.push_back(fuzzy::empty_token(primary));
   std::sort(out.distinct.begin(), out.distinct.end());
   out.distinct.erase(std::unique(out.distinct.begin(), out.distinct.end()), out.distinct.end());
   return out;
