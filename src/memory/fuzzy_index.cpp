@@ -45,12 +45,13 @@ bool make_current(sql::Database& db) {
 // 1M-unit memory, both for batches and for one `dilmanc query`).
 constexpr std::size_t kBytesPerCandidate = 30;
 
-// Lookups read many small pages at random, which a mapped file serves faster than
-// SQLite's page cache (about 10 % of a batch's time at 1M units). But mapping costs a
-// short process a page fault for every page it touches and a long unmapping at its end
-// (about 8 ms of a one-query process's 60 at 1M units): the first lookups read through
-// the cache, and from this one on the file is mapped.
-constexpr std::uint64_t kLookupsBeforeMapping = 32;
+// A batch reads long posting lists and many pages at random, which a mapped file serves
+// faster than SQLite's page cache (the 99th percentile of the match benchmark's held-out
+// queries at 1M units: about 12 ms when mapped from the 33rd lookup, 9.5 ms from the
+// second). But mapping costs a one-query process a page fault for every page it touches
+// and a long unmapping at its end (about 8 ms of 60 at 1M units): the first lookup reads
+// through the cache, and from the second on the file is mapped.
+constexpr std::uint64_t kLookupsBeforeMapping = 1;
 
 // Posting lists kept decoded between lookups, at most about this many bytes: a batch
 // (extract, query on standard input) reads the lists of frequent words again and again.
