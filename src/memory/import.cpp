@@ -40,13 +40,19 @@ class Pipe {
   static constexpr std::size_t kBatch = 256;
   static constexpr std::size_t kMaxBatches = 16;
 
-  // Reader side. Returns false when the writer gave up.
+  // Reader side. Returns false when the writer gave up. Batches the writer is done with
+  // are freed here, on the reader's thread: freeing a unit's strings is work the writer,
+  // the slower of the two, need not do.
   bool push(std::vector<Item>&& batch) {
-    std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return batches_.size() < kMaxBatches || cancelled_; });
-    if (cancelled_) return false;
-    batches_.push_back(std::move(batch));
-    ready_.notify_one();
+    std::vector<std::vector<Item>> used;
+    {
+      std::unique_lock lock(mutex_);
+      space_.wait(lock, [&] { return batches_.size() < kMaxBatches || cancelled_; });
+      if (cancelled_) return false;
+      batches_.push_back(std::move(batch));
+      used.swap(used_);
+      ready_.notify_one();
+    }
     return true;
   }
   void close(std::exception_ptr error) {
@@ -74,11 +80,17 @@ class Pipe {
     cancelled_ = true;
     space_.notify_all();
   }
+  // Writer side: a batch it has written, for the reader to free.
+  void give_back(std::vector<Item>&& batch) {
+    std::lock_guard lock(mutex_);
+    used_.push_back(std::move(batch));
+  }
 
  private:
   std::mutex mutex_;
   std::condition_variable ready_, space_;
   std::deque<std::vector<Item>> batches_;
+  std::vector<std::vector<Item>> used_;
   bool closed_ = false, cancelled_ = false;
   std::exception_ptr error_;
 };
@@ -159,6 +171,7 @@ ImportSummary import_file(TranslationMemory& memory, const std::string& path, co
         if (options.after_unit) options.after_unit(summary.read);
       }
       if (options.progress) options.progress(bytes_done.load(), total);
+      pipe.give_back(std::move(*batch));
     }
     memory.add_header_annotations(header_annotations, std::filesystem::path(path).filename().string());
     transaction.commit();
