@@ -104,19 +104,26 @@ class Pending {
   }
 
   // The entries sorted by token (as signed numbers, the order of the table's key), each
-  // token's in the order added (id order).
+  // token's in the order added (id order: the index is the entry's low half). In place,
+  // without a second buffer of their size: spread over 256 buckets by the top byte
+  // (American flag sort), then each bucket sorted.
   std::vector<std::uint64_t> take_sorted() {
     std::vector<std::uint64_t> a = std::move(entries_);
-    std::vector<std::uint64_t> b(a.size());
     entries_ = {};
-    // Stable radix sort on the token's four bytes.
-    for (int shift = 32; shift < 64; shift += 8) {
-      std::size_t count[257] = {};
-      for (std::uint64_t e : a) ++count[((e >> shift) & 0xFF) + 1];
-      for (int i = 0; i < 256; ++i) count[i + 1] += count[i];
-      for (std::uint64_t e : a) b[count[(e >> shift) & 0xFF]++] = e;
-      a.swap(b);
+    std::size_t start[257] = {};
+    for (std::uint64_t e : a) ++start[(e >> 56) + 1];
+    for (int i = 0; i < 256; ++i) start[i + 1] += start[i];
+    std::size_t next[256];
+    for (int i = 0; i < 256; ++i) next[i] = start[i];
+    for (std::size_t bucket = 0; bucket < 256; ++bucket) {
+      while (next[bucket] < start[bucket + 1]) {
+        std::uint64_t e = a[next[bucket]];
+        for (std::size_t home = e >> 56; home != bucket; home = e >> 56) std::swap(e, a[next[home]++]);
+        a[next[bucket]++] = e;
+      }
     }
+    for (std::size_t bucket = 0; bucket < 256; ++bucket)
+      std::sort(a.begin() + static_cast<std::ptrdiff_t>(start[bucket]), a.begin() + static_cast<std::ptrdiff_t>(start[bucket + 1]));
     return a;
   }
   const Variant& variant(std::uint64_t entry) const { return variants_[entry & 0xFFFFFFFFu]; }
