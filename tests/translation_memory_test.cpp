@@ -342,7 +342,8 @@ std::vector<std::string> cyrillic_samples() {
   }
   out.push_back(all);
   for (const char* s : {"Ёлка «пришёл»", "  ЙОГУРТ  и\tйогурт\n", "Київ, Ґанок, Їжак, Ўзбек", "МВД РФ: 250 000 руб.",
-                        "Объявленная ВОЗ пандемия", "ѐѝ ЀЍ Ѓ ѓ Ќ ќ"})
+                        "Объявленная ВОЗ пандемия", "ѐѝ ЀЍ Ѓ ѓ Ќ ќ",
+                        "«Ёлка» — „ёлка“ – ‘Й’ “й” № 5… 250\u00A0000\u202Fруб.\u2009\u00A0", "\u00A0\u2009«»\u00A0"})
     out.push_back(s);
   return out;
 }
@@ -373,6 +374,9 @@ TEST_CASE("the Cyrillic shortcut of the search key agrees with search_key") {
   CHECK_FALSE(memory::simple_search_key("\u0463", true, key));
   CHECK_FALSE(memory::simple_search_key("\u0438\u0306", true, key));
   CHECK_FALSE(memory::simple_search_key("\xD0", true, key));
+  CHECK_FALSE(memory::simple_search_key("a\u200Bb", true, key));
+  CHECK_FALSE(memory::simple_search_key("\u00C0", true, key));
+  CHECK_FALSE(memory::simple_search_key("\xE2\x80", true, key));
 }
 
 TEST_CASE("two processes writing at once lose nothing") {

@@ -61,7 +61,8 @@ AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
 // search_key, faster for text of ASCII and basic Cyrillic (the same result).
 std::string fast_search_key(std::string_view text, std::string_view lang);
 // search_key(text, lang) for a language that is not Turkic (`russian`: lang is ru) into
-// `out`, when `text` holds only ASCII and U+0400..U+045F; false otherwise.
+// `out`, when `text` holds only ASCII, U+0400..U+045F, no-break and thin spaces and the
+// quotes, dashes, ellipsis and numero sign of Russian text; false otherwise.
 bool simple_search_key(std::string_view text, bool russian, std::string& out);
 
 // The current time as "2024-05-01T12:00:00Z".

@@ -378,6 +378,25 @@ bool simple_search_key(std::string_view text, bool russian, std::string& out) {
       out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
       continue;
     }
+    if (c == 0xC2 || c == 0xE2) {
+      // Spaces and the punctuation of Russian text, which search_key leaves as they are.
+      const std::size_t n = c == 0xC2 ? 2 : 3;
+      if (i + n > text.size()) return false;
+      const std::string_view ch = text.substr(i, n);
+      const bool space = ch == "\u00A0" || ch == "\u2009" || ch == "\u202F";
+      if (!space && ch != "\u00AB" && ch != "\u00BB" && ch != "\u2013" && ch != "\u2014" && ch != "\u2018" &&
+          ch != "\u2019" && ch != "\u201C" && ch != "\u201D" && ch != "\u201E" && ch != "\u2026" && ch != "\u2116")
+        return false;
+      i += n;
+      if (space) {
+        pending_space = !out.empty();
+        continue;
+      }
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out += ch;
+      continue;
+    }
     if ((c != 0xD0 && c != 0xD1) || i + 1 >= text.size()) return false;
     const auto d = static_cast<unsigned char>(text[i + 1]);
     if ((d & 0xC0) != 0x80) return false;
