@@ -1,11 +1,14 @@
 #include "memory/schema_migration.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -94,6 +97,19 @@ std::string back_up(sql::Database& db, int version) {
   }
 }
 
+// Two processes that create one memory at once race to switch it to WAL, and SQLite
+// refuses the one that loses at once (waiting could deadlock) rather than calling the
+// busy handler: the switch is tried again while the other finishes, for up to a minute.
+void use_wal(sql::Database& db) {
+  for (int attempt = 0;; ++attempt) {
+    const int rc = sqlite3_exec(db.handle(), "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED) db.fail(rc);
+    if (attempt >= 3000) db.fail(rc);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 }  // namespace
 
 void migrate_schema(sql::Database& db, std::span<const char* const> steps,
@@ -103,10 +119,10 @@ void migrate_schema(sql::Database& db, std::span<const char* const> steps,
   if (version > current) newer_version(db, version, current);
   if (version == current) {
     check_is_memory(db);
-    db.exec("PRAGMA journal_mode = WAL");
+    use_wal(db);
     return;
   }
-  db.exec("PRAGMA journal_mode = WAL");
+  use_wal(db);
   sql::Transaction tx(db);
   version = user_version(db);  // another process may have migrated meanwhile
   if (version > current) newer_version(db, version, current);
