@@ -66,6 +66,23 @@ void write_tmx(const fs::path& path, const std::vector<Pair>& pairs, bool millio
   writer.finish();
 }
 
+// `memory_bench --import-child TMX DB`: the import alone, in the process that measures it.
+int import_child(const char* tmx, const char* db) {
+  try {
+    dilmanc::ImportSummary s;
+    {
+      dilmanc::TranslationMemory memory(db);
+      s = dilmanc::import_file(memory, tmx);
+    }  // closing the last connection checkpoints the WAL into the file
+    std::printf("  units read %lld, added %lld, updated %lld, skipped %lld\n", static_cast<long long>(s.read),
+                static_cast<long long>(s.added), static_cast<long long>(s.updated), static_cast<long long>(s.skipped));
+    return s.read > 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "import failed: %s\n", e.what());
+    return 1;
+  }
+}
+
 // Imports in a child process so that its peak RSS is the import's alone.
 void import_and_report(const char* label, const fs::path& tmx, const fs::path& db) {
   fs::remove(db);
@@ -73,23 +90,15 @@ void import_and_report(const char* label, const fs::path& tmx, const fs::path& d
   fs::remove(db.string() + "-shm");
   std::fflush(stdout);
   auto start = Clock::now();
+  // A process of its own, started afresh: a forked child would count the corpus this
+  // process holds in its resident set.
   pid_t child = ::fork();
   if (child == 0) {
-    try {
-      dilmanc::ImportSummary s;
-      {
-        dilmanc::TranslationMemory memory(db.string());
-        s = dilmanc::import_file(memory, tmx.string());
-      }  // closing the last connection checkpoints the WAL into the file
-      std::printf("  units read %lld, added %lld, updated %lld, skipped %lld\n", static_cast<long long>(s.read),
-                  static_cast<long long>(s.added), static_cast<long long>(s.updated),
-                  static_cast<long long>(s.skipped));
-      std::fflush(stdout);
-      ::_exit(s.read > 0 ? 0 : 1);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "import failed: %s\n", e.what());
-      ::_exit(1);
-    }
+    const std::string t = tmx.string(), d = db.string();
+    const char* args[] = {"memory_bench", "--import-child", t.c_str(), d.c_str(), nullptr};
+    ::execv("/proc/self/exe", const_cast<char* const*>(args));
+    std::perror("exec");
+    ::_exit(1);
   }
   int status = 0;
   struct rusage usage {};
@@ -149,6 +158,7 @@ void concordance_latency(const fs::path& db, const std::vector<Pair>& pairs) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--import-child") return import_child(argv[2], argv[3]);
   fs::path shared = fs::path(DILMANC_BENCH_SOURCE_DIR) / ".." / "shared";
   fs::path work = fs::temp_directory_path() / "dilmanc-memory-bench";
   bool million = true;
