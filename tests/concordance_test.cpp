@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "dilmanc/text.h"
 #include "dilmanc/translation_memory.h"
 #include "memory/memory_internal.h"
 #include "memory/sqlite.h"
@@ -157,4 +162,105 @@ TEST_CASE("concordance: a memory of schema version 1 gets the new index and lose
   sql::Statement s(db, "SELECT count(*) FROM sqlite_schema WHERE name GLOB 'search_*'");
   REQUIRE(s.step());
   CHECK(s.int64(0) == 0);
+}
+
+TEST_CASE("concordance: a key's bridge terms are the five code points around each space") {
+  const std::string bound = "\x1f";
+  auto terms = memory::key_terms("ab cd");
+  auto trigrams = memory::key_trigrams("ab cd");
+  CHECK(terms.size() == trigrams.size() + 1);
+  CHECK(std::find(terms.begin(), terms.end(), memory::bridge_term("ab cd")) != terms.end());
+  // At the ends the boundary stands in for the missing code points.
+  terms = memory::key_terms("a bc d");
+  CHECK(std::find(terms.begin(), terms.end(), memory::bridge_term(bound + "a bc")) != terms.end());
+  CHECK(std::find(terms.begin(), terms.end(), memory::bridge_term("bc d" + bound)) != terms.end());
+  CHECK(terms.size() == memory::key_trigrams("a bc d").size() + 2);
+  // Never a packed trigram, whatever the characters: those are not negative; one of 16,384
+  // buckets, spread by the hash.
+  std::set<std::uint64_t> buckets;
+  for (const char* five : {"ab cd", "ёж ты", "\x1f" "a bc", "zz zz", "re to", "of th", "ne of", "ut 'l"}) {
+    const auto b = static_cast<std::int64_t>(memory::bridge_term(five));
+    CHECK(b < 0);
+    CHECK(b >= -16384);
+    buckets.insert(static_cast<std::uint64_t>(b));
+  }
+  CHECK(buckets.size() == 8);
+  CHECK(memory::bridge_term("abcd") == 0);
+  CHECK(memory::key_terms("abc") == memory::key_trigrams("abc"));
+}
+
+namespace {
+
+// The distinct sentences whose search key holds the query's, against what the index finds.
+void check_phrases_against_scan(bool one_batch) {
+  CAPTURE(one_batch);
+  TempDir dir;
+  TranslationMemory memory((dir / "m.db").string());
+  const std::vector<std::string> words = {"to", "are", "require", "the", "task", "at", "ore", "re"};
+  std::vector<std::string> sentences;
+  std::uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7FFF; };
+  {
+    std::optional<TranslationMemory::Batch> batch;
+    if (one_batch) batch.emplace(memory);
+    for (int i = 0; i < 600; ++i) {
+      std::string s;
+      const int n = 2 + static_cast<int>(next() % 6);
+      for (int k = 0; k < n; ++k) s += (k ? " " : "") + words[next() % words.size()];
+      if (i % 3 == 0) s[0] = static_cast<char>(s[0] - 'a' + 'A');
+      if (i % 20 == 0) s += " rare" + std::to_string(i) + " to";  // bridges in one variant alone
+      sentences.push_back(s);
+      add(memory, "", s, "");
+    }
+    if (batch) batch->commit();
+  }
+  int answered = 0;
+  for (const std::string query : {"require to", "re to", "e t", "are the", "to the task", "at re", "ore re at",
+                                   "the task at", "re re", "e ta", "TO ARE", "k a", "ask at", "to to to",
+                                   "rare40 to", "e40 to", "0 to", "re20 t"}) {
+    CAPTURE(query);
+    const std::string key = search_key(query, "en");
+    std::set<std::string> expected;  // identical sentences are one unit
+    for (const auto& s : sentences)
+      if (search_key(s, "en").find(key) != std::string::npos) expected.insert(s);
+    const auto hits = found(memory, query, "en", 10000);
+    CHECK(std::set<std::string>(hits.begin(), hits.end()) == expected);
+    CHECK(hits.size() == expected.size());
+    answered += expected.empty() ? 0 : 1;
+  }
+  CHECK(answered >= 10);  // the phrases are there to be found
+}
+
+}  // namespace
+
+TEST_CASE("concordance: phrases of common words find exactly what a scan of the memory finds") {
+  // Sentences of a few short words in every order, so that a phrase's trigrams and even its
+  // words are in far more variants than the phrase itself: the index must narrow to the
+  // variants holding the words side by side, and lose none of them. Once written as one
+  // segment (a bulk import), once a unit at a time (small segments, merged).
+  check_phrases_against_scan(true);
+  check_phrases_against_scan(false);
+}
+
+TEST_CASE("concordance: a memory of schema version 2 gets its index rebuilt with bridge terms") {
+  TempDir dir;
+  const std::string path = (dir / "old.db").string();
+  {
+    TranslationMemory fresh(path);
+    add(fresh, "", "They require to be told.", "");
+    add(fresh, "", "Are they told to require it?", "");
+  }
+  {
+    // Back to version 2: an index of trigrams alone.
+    sql::Database db(path, false);
+    db.exec("DELETE FROM concordance_postings WHERE trigram < 0; PRAGMA user_version = 2;");
+  }
+  {
+    TranslationMemory memory(path);
+    CHECK(found(memory, "require to", "en") == std::vector<std::string>{"They require to be told."});
+  }
+  sql::Database db(path, false);
+  sql::Statement s(db, "SELECT count(*) FROM concordance_postings WHERE trigram < 0");
+  REQUIRE(s.step());
+  CHECK(s.int64(0) > 0);
 }

@@ -1,6 +1,7 @@
-// The concordance index (docs/memory-format.md, "Concordance search"): the trigrams of
-// every variant's search key, written in segments of variant-id postings, and the search
-// that intersects them, newest first; and from a hit back to the byte ranges to highlight.
+// The concordance index (docs/memory-format.md, "Concordance search"): the trigrams and
+// bridge terms of every variant's search key, written in segments of variant-id postings,
+// and the search that intersects them, newest first; and from a hit back to the byte ranges
+// to highlight.
 //
 // It replaces SQLite's FTS5 trigram tables, whose in-memory hash of pending terms spends
 // most of a bulk import walking collision chains. Here the pending postings sit in a hash
@@ -82,26 +83,73 @@ void set_through(sql::Database& db, std::int64_t through) {
 
 }  // namespace
 
-std::vector<std::uint64_t> key_trigrams(std::string_view key) {
-  std::vector<std::uint64_t> out;
-  if (key.empty()) return out;
-  out.reserve(key.size() + 2);
+namespace {
+
+// Bridge terms are hashed into this many buckets per language and segment. Most bridges
+// are rare: a list of their own each (about 57 bytes of row and index apiece) made the
+// memory 8 % larger and its import a sixth slower. A bucket holds a few hundred postings
+// of a 250,000-variant segment, still few beside the candidates a phrase's trigrams leave,
+// unless it shares its bucket with one of the few bridges common enough to matter.
+constexpr std::uint64_t kBridgeBuckets = std::uint64_t{1} << 14;
+
+// Feeds the code points of a key, with kKeyBoundary at both ends when `bounded`, to
+// `trigram` (each window of three, packed) and `bridge` (the window of five around each
+// space with two code points either side).
+template <typename Trigram, typename Bridge>
+void key_windows(std::string_view key, bool bounded, Trigram&& trigram, Bridge&& bridge) {
   const std::uint64_t mask = (std::uint64_t{1} << 63) - 1;
-  std::uint64_t window = static_cast<unsigned char>(kKeyBoundary);
-  int filled = 1;
+  std::uint64_t last[5] = {};  // the last five code points, newest at [4]
+  std::size_t seen = 0;
   auto push = [&](std::uint64_t c) {
-    window = ((window << 21) | c) & mask;
-    if (++filled >= 3) out.push_back(window);
+    for (int k = 0; k < 4; ++k) last[k] = last[k + 1];
+    last[4] = c;
+    ++seen;
+    if (seen >= 3) trigram(((last[2] << 42) | (last[3] << 21) | last[4]) & mask);
+    if (seen >= 5 && last[2] == ' ') {
+      std::uint64_t h = 0xcbf29ce484222325ull;
+      for (std::uint64_t x : last) h = (h ^ x) * 0x100000001b3ull;
+      bridge(static_cast<std::uint64_t>(-static_cast<std::int64_t>((h >> 20) & (kBridgeBuckets - 1)) - 1));
+    }
   };
+  if (bounded) push(static_cast<unsigned char>(kKeyBoundary));
   for (std::size_t i = 0; i < key.size();) {
     UChar32 c;
     U8_NEXT(key.data(), i, key.size(), c);
     push(c < 0 ? 0xFFFD : static_cast<std::uint64_t>(c));
   }
-  push(static_cast<unsigned char>(kKeyBoundary));
+  if (bounded) push(static_cast<unsigned char>(kKeyBoundary));
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> key_trigrams(std::string_view key) {
+  std::vector<std::uint64_t> out;
+  if (key.empty()) return out;
+  out.reserve(key.size() + 2);
+  key_windows(key, true, [&](std::uint64_t t) { out.push_back(t); }, [](std::uint64_t) {});
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::vector<std::uint64_t> key_terms(std::string_view key) {
+  std::vector<std::uint64_t> out;
+  if (key.empty()) return out;
+  out.reserve(key.size() + key.size() / 4 + 2);
+  auto add = [&](std::uint64_t t) { out.push_back(t); };
+  key_windows(key, true, add, add);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::uint64_t bridge_term(std::string_view five) {
+  std::uint64_t term = 0;
+  std::size_t length = 0;
+  for (std::size_t i = 0; i < five.size(); ++length) U8_FWD_1(five.data(), i, five.size());
+  if (length != 5) return 0;
+  key_windows(five, false, [](std::uint64_t) {}, [&](std::uint64_t b) { term = b; });
+  return term;
 }
 
 // ---- writing ------------------------------------------------------------------------------
@@ -277,8 +325,10 @@ void ConcordanceWriter::flush(sql::Database& db, std::int64_t through) {
     Gatherer::Language& l = g.languages[k];
     if (l.variants == 0) continue;
     const std::string& lang = g.names[k];
-    std::sort(l.lists.begin(), l.lists.end(),
-              [](const Gatherer::List& a, const Gatherer::List& b) { return a.trigram < b.trigram; });
+    // In the column's order (bridge terms are negative), so that the inserts append.
+    std::sort(l.lists.begin(), l.lists.end(), [](const Gatherer::List& a, const Gatherer::List& b) {
+      return static_cast<std::int64_t>(a.trigram) < static_cast<std::int64_t>(b.trigram);
+    });
     for (const Gatherer::List& list : l.lists) {
       insert.bind(1, lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.trigram));
       insert.bind_blob(4, list.bytes).run();
@@ -380,7 +430,7 @@ void complete_concordance_index(sql::Database& db) {
     sql::Statement s(db, "SELECT id, lang, normalized FROM variants WHERE id > ?1 ORDER BY id");
     s.bind(1, through);
     while (s.step()) {
-      writer.add(s.text(1), s.int64(0), key_trigrams(s.text(2)));
+      writer.add(s.text(1), s.int64(0), key_terms(s.text(2)));
       if (writer.wants_flush()) writer.flush(db, 0);
     }
   }
@@ -424,12 +474,14 @@ std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_vi
       terms.push_back(packed);
     }
   } else {
-    // The key's own trigrams, without the boundary markers that key_trigrams adds.
-    for (std::uint64_t t : key_trigrams(key)) {
-      const std::uint64_t b = static_cast<unsigned char>(kKeyBoundary);
-      if ((t >> 42) == b || (t & 0x1FFFFF) == b) continue;
-      terms.push_back(t);
-    }
+    // The key's own trigrams and the bridge terms of its spaces that have two of its code
+    // points on either side: a variant holding the key holds them all, and a phrase of
+    // common words ("require to") is in few of the variants that hold its bridges where
+    // thousands hold its trigrams apart.
+    auto add = [&](std::uint64_t t) { terms.push_back(t); };
+    key_windows(key, false, add, add);
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   }
 
   sql::Statement segments(db, "SELECT last_id FROM concordance_segments WHERE lang = ?1 ORDER BY last_id DESC");
@@ -461,7 +513,7 @@ std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_vi
       }
       for (auto it = candidates.rbegin(); it != candidates.rend() && out.size() < limit; ++it) out.push_back(*it);
     } else {
-      // The rarest trigrams first; a list is read only while it is worth more than
+      // The rarest terms first; a list is read only while it is worth more than
       // checking the candidates left against their text. A check reads a variant's row
       // at random, which costs about as much as reading a thousand bytes of a list
       // (measured on the 1M-unit memory: at 64 bytes per candidate the slowest 1 % of

@@ -44,7 +44,7 @@ struct PreparedVariant {
   std::string codes;      // serialized codes, empty for none
   std::string normalized; // search key of the plain text
   std::int64_t hash = 0;
-  // key_trigrams(normalized); moved into the concordance index when the variant is written.
+  // key_terms(normalized); moved into the concordance index when the variant is written.
   mutable std::vector<std::uint64_t> trigrams;
   FuzzyTokens fuzzy;  // fuzzy_tokens(text, lang)
 };
@@ -75,6 +75,13 @@ inline constexpr char kKeyBoundary = '\x1f';
 // The distinct trigrams of kKeyBoundary + key + kKeyBoundary, sorted, each as its three code
 // points packed into 21 bits apiece: what the concordance index stores for a variant.
 std::vector<std::uint64_t> key_trigrams(std::string_view key);
+// The bridge term of five code points (0 for any other length): one of 16,384 buckets by
+// their hash, negative as a signed number so that it is never a packed trigram.
+std::uint64_t bridge_term(std::string_view five);
+// What the concordance index stores for a variant: key_trigrams(key) and the bridge term of
+// every space of kKeyBoundary + key + kKeyBoundary, the space and two code points either
+// side of it; sorted, distinct.
+std::vector<std::uint64_t> key_terms(std::string_view key);
 
 // Gathers the postings of the variants a transaction writes and writes them to the
 // concordance index as one segment per language (docs/memory-format.md). Variant ids must

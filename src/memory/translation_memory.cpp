@@ -69,7 +69,7 @@ using memory::PreparedUnit;
 using memory::PreparedVariant;
 using sql::Statement;
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Each step upgrades the schema from version k to k + 1; step 0 creates the first one.
 // A new version appends its ALTER/CREATE step here and raises kSchemaVersion.
@@ -146,6 +146,13 @@ CREATE TABLE header_annotations(
   lang TEXT,
   text TEXT NOT NULL,
   origin_file TEXT);
+)sql",
+    // Version 3: the concordance index holds bridge terms beside the trigrams. The index
+    // is emptied here and rebuilt by complete_concordance_index on opening.
+    R"sql(
+DELETE FROM concordance_postings;
+DELETE FROM concordance_segments;
+UPDATE meta SET value = '0' WHERE key = 'concordance_through';
 )sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
@@ -438,7 +445,7 @@ PreparedUnit prepare_unit(TranslationUnit unit) {
     if (!v.text.codes.empty()) p.codes = serialize_codes(v.text.codes);
     p.normalized = fast_search_key(v.text.codes.empty() ? p.text : plain_text(InlineText{p.text, {}}), p.lang);
     p.hash = segment_hash(p.text);
-    p.trigrams = key_trigrams(p.normalized);
+    p.trigrams = key_terms(p.normalized);
     p.fuzzy = fuzzy_tokens(p.text, p.lang);
     prepared.variants.push_back(std::move(p));
   }
