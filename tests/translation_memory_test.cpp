@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "dilmanc/error.h"
 #include "dilmanc/text.h"
+#include "dilmanc/tmx.h"
 #include "memory/code_format.h"
 #include "memory/memory_internal.h"
 #include "support.h"
@@ -62,7 +64,7 @@ TEST_CASE("a new memory has the current schema, WAL and its tables") {
   TempDir dir;
   const std::string path = (dir / "m.db").string();
   { TranslationMemory memory(path); }
-  CHECK(query_int(path, "PRAGMA user_version") == 2);
+  CHECK(query_int(path, "PRAGMA user_version") == 3);
   CHECK(query_text(path, "PRAGMA journal_mode") == "wal");
   CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('concordance_segments',"
                         " 'concordance_postings', 'header_annotations')") == 3);
@@ -208,6 +210,48 @@ TEST_CASE("duplicates: a batch into a new memory finds the units it added itself
   CHECK(memory.add(unit({variant("en", "New."), variant("ru", "Новое.")})).outcome == Outcome::kAdded);
   batch.commit();
   CHECK(memory.stats().units == 4);
+}
+
+TEST_CASE("duplicates: a batch into a new memory decides as unit-by-unit adds do") {
+  // A batch into an empty memory skips the duplicate lookup of a unit whose source is in no
+  // variant it wrote (a table of fingerprints says so): the memory must come out the same
+  // as the same units added one at a time, each in a transaction of its own.
+  std::vector<TranslationUnit> units;
+  const char* en[] = {"Yes.", "The minister arrived.", "The meeting ended.", "Thank you."};
+  const char* ru[] = {"Да.", "Министр прибыл.", "Министр приехал.", "Встреча закончилась.", "Спасибо."};
+  std::uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7FFF; };
+  for (int i = 0; i < 400; ++i) {
+    TranslationUnit u = unit({variant("en", en[next() % 4]), variant(next() % 5 ? "ru" : "ru-RU", ru[next() % 5])},
+                             next() % 7 ? "en" : "*all*");
+    if (next() % 3 == 0) u.context_prev = static_cast<std::int64_t>(next() % 3);
+    if (next() % 9 == 0) u.variants.push_back(variant("az", "Bəli " + std::to_string(next() % 3) + "."));
+    u.created_at = u.changed_at = "2024-01-0" + std::to_string(1 + next() % 9) + "T00:00:00Z";
+    units.push_back(u);
+  }
+  TempDir dir;
+  const std::string one_by_one = (dir / "a.db").string(), batched = (dir / "b.db").string();
+  std::vector<AddResult::Outcome> outcomes_a, outcomes_b;
+  {
+    TranslationMemory a(one_by_one);
+    for (const auto& u : units) outcomes_a.push_back(a.add(u).outcome);
+    TranslationMemory memory(batched);
+    TranslationMemory::Batch batch(memory);
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      outcomes_b.push_back(memory.add(units[i]).outcome);
+      if (i == 200) CHECK_FALSE(memory.lookup_exact(InlineText{"Yes.", {}}, "en").empty());
+    }
+    batch.commit();
+  }
+  CHECK(outcomes_a == outcomes_b);
+  TranslationMemory a(one_by_one), b(batched);
+  CHECK(a.stats().units == b.stats().units);
+  CHECK(a.stats().units < 400);  // there were duplicates to find
+  export_tmx(a, (dir / "a.tmx").string());
+  export_tmx(b, (dir / "b.tmx").string());
+  std::ifstream fa(dir / "a.tmx"), fb(dir / "b.tmx");
+  std::string ta((std::istreambuf_iterator<char>(fa)), {}), tb((std::istreambuf_iterator<char>(fb)), {});
+  CHECK(ta == tb);
 }
 
 TEST_CASE("context: the same source in another context is a unit of its own, in-context first") {
