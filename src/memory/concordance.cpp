@@ -106,9 +106,16 @@ void key_windows(std::string_view key, bool bounded, Trigram&& trigram, Bridge&&
     ++seen;
     if (seen >= 3) trigram(((last[2] << 42) | (last[3] << 21) | last[4]) & mask);
     if (seen >= 5 && last[2] == ' ') {
+      // FNV-1a, then MurmurHash3's finalizer: FNV's own middle bits filled barely half of
+      // the buckets.
       std::uint64_t h = 0xcbf29ce484222325ull;
       for (std::uint64_t x : last) h = (h ^ x) * 0x100000001b3ull;
-      bridge(static_cast<std::uint64_t>(-static_cast<std::int64_t>((h >> 20) & (kBridgeBuckets - 1)) - 1));
+      h ^= h >> 33;
+      h *= 0xff51afd7ed558ccdull;
+      h ^= h >> 33;
+      h *= 0xc4ceb9fe1a85ec53ull;
+      h ^= h >> 33;
+      bridge(static_cast<std::uint64_t>(-static_cast<std::int64_t>(h & (kBridgeBuckets - 1)) - 1));
     }
   };
   if (bounded) push(static_cast<unsigned char>(kKeyBoundary));
@@ -132,12 +139,17 @@ std::vector<std::uint64_t> key_trigrams(std::string_view key) {
   return out;
 }
 
-std::vector<std::uint64_t> key_terms(std::string_view key) {
+std::vector<std::uint64_t> key_terms_in_order(std::string_view key) {
   std::vector<std::uint64_t> out;
   if (key.empty()) return out;
   out.reserve(key.size() + key.size() / 4 + 2);
   auto add = [&](std::uint64_t t) { out.push_back(t); };
   key_windows(key, true, add, add);
+  return out;
+}
+
+std::vector<std::uint64_t> key_terms(std::string_view key) {
+  std::vector<std::uint64_t> out = key_terms_in_order(key);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -275,6 +287,7 @@ struct ConcordanceWriter::Gatherer {
           continue;
         }
         List& list = l.lists[l.slots[i].list];
+        if (list.last == v.id) continue;  // a term the variant has twice
         put_varint(list.bytes, static_cast<std::uint64_t>(v.id - list.last));
         list.last = v.id;
       }
@@ -430,7 +443,7 @@ void complete_concordance_index(sql::Database& db) {
     sql::Statement s(db, "SELECT id, lang, normalized FROM variants WHERE id > ?1 ORDER BY id");
     s.bind(1, through);
     while (s.step()) {
-      writer.add(s.text(1), s.int64(0), key_terms(s.text(2)));
+      writer.add(s.text(1), s.int64(0), key_terms_in_order(s.text(2)));
       if (writer.wants_flush()) writer.flush(db, 0);
     }
   }

@@ -44,7 +44,7 @@ struct PreparedVariant {
   std::string codes;      // serialized codes, empty for none
   std::string normalized; // search key of the plain text
   std::int64_t hash = 0;
-  // key_terms(normalized); moved into the concordance index when the variant is written.
+  // key_terms_in_order(normalized); moved into the concordance index when the variant is written.
   mutable std::vector<std::uint64_t> trigrams;
   FuzzyTokens fuzzy;  // fuzzy_tokens(text, lang)
 };
@@ -82,6 +82,9 @@ std::uint64_t bridge_term(std::string_view five);
 // every space of kKeyBoundary + key + kKeyBoundary, the space and two code points either
 // side of it; sorted, distinct.
 std::vector<std::uint64_t> key_terms(std::string_view key);
+// The same terms in the key's order, repeats and all: what the concordance writer takes (it
+// skips a repeat), without the cost of sorting them.
+std::vector<std::uint64_t> key_terms_in_order(std::string_view key);
 
 // Gathers the postings of the variants a transaction writes and writes them to the
 // concordance index as one segment per language (docs/memory-format.md). Variant ids must
@@ -95,7 +98,8 @@ class ConcordanceWriter {
   ConcordanceWriter(const ConcordanceWriter&) = delete;
   ConcordanceWriter& operator=(const ConcordanceWriter&) = delete;
 
-  void add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> trigrams);
+  // `terms` as key_terms or key_terms_in_order gives them.
+  void add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> terms);
   // True when the pending postings have grown large enough to be written out now.
   bool wants_flush() const;
   // Writes the pending postings (inside the caller's transaction) and records that every

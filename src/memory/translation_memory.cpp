@@ -445,7 +445,7 @@ PreparedUnit prepare_unit(TranslationUnit unit) {
     if (!v.text.codes.empty()) p.codes = serialize_codes(v.text.codes);
     p.normalized = fast_search_key(v.text.codes.empty() ? p.text : plain_text(InlineText{p.text, {}}), p.lang);
     p.hash = segment_hash(p.text);
-    p.trigrams = key_terms(p.normalized);
+    p.trigrams = key_terms_in_order(p.normalized);
     p.fuzzy = fuzzy_tokens(p.text, p.lang);
     prepared.variants.push_back(std::move(p));
   }
