@@ -454,7 +454,7 @@ void complete_concordance_index(sql::Database& db) {
 // ---- searching ----------------------------------------------------------------------------
 
 namespace {
-constexpr std::size_t kListBytesPerCheck = 1024;
+constexpr std::size_t kListBytesPerCheck = 4096;
 }  // namespace
 
 std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_view lang, std::string_view key,
@@ -528,9 +528,12 @@ std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_vi
     } else {
       // The rarest terms first; a list is read only while it is worth more than
       // checking the candidates left against their text. A check reads a variant's row
-      // at random, which costs about as much as reading a thousand bytes of a list
-      // (measured on the 1M-unit memory: at 64 bytes per candidate the slowest 1 % of
-      // the benchmark's queries took 13 ms, at 1,024 bytes 7 ms, at 4,096 bytes 8 ms).
+      // at random: two or three pages the process has not touched, and on the 2-core
+      // benchmark machine a first touch of a mapped page costs 30-40 us (a pread of one,
+      // 3 us), where a list is read in order. At 4,096 bytes of list per candidate, and
+      // reading on down to the last candidate, the slowest of the benchmark's queries took
+      // 6.8 ms in each of three runs; at 1,024 bytes and stopping at 16 candidates,
+      // 6.7-13.7 ms.
       std::vector<std::pair<std::int64_t, std::uint64_t>> sized;
       bool missing = false;
       for (std::uint64_t t : terms) {
@@ -546,7 +549,7 @@ std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_vi
       std::sort(sized.begin(), sized.end());
       read_list(segment, sized.front().second);
       candidates = ids;
-      for (std::size_t k = 1; k < sized.size() && candidates.size() > 16; ++k) {
+      for (std::size_t k = 1; k < sized.size() && !candidates.empty(); ++k) {
         if (static_cast<std::size_t>(sized[k].first) > candidates.size() * kListBytesPerCheck) break;
         read_list(segment, sized[k].second);
         next.clear();
