@@ -144,7 +144,7 @@ TEST_CASE("concordance: a memory of schema version 1 gets the new index and lose
   {
     // Back to version 1: no index tables of its own, an FTS5 table instead.
     sql::Database db(path, false);
-    db.exec("DROP TABLE concordance_segments; DROP TABLE concordance_postings; DROP TABLE header_annotations;"
+    db.exec("DROP TABLE concordance_segments; DROP TABLE concordance_terms; DROP TABLE header_annotations;"
             "DELETE FROM meta WHERE key = 'concordance_through'; PRAGMA user_version = 1;"
             "INSERT INTO units(id, created_at, changed_at) VALUES (1, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');"
             "INSERT INTO variants(unit_id, lang, tag, text, normalized, hash) VALUES"
@@ -251,16 +251,25 @@ TEST_CASE("concordance: a memory of schema version 2 gets its index rebuilt with
     add(fresh, "", "Are they told to require it?", "");
   }
   {
-    // Back to version 2: an index of trigrams alone.
+    // Back to version 2: an index of trigrams alone, in the table of that version.
     sql::Database db(path, false);
-    db.exec("DELETE FROM concordance_postings WHERE trigram < 0; PRAGMA user_version = 2;");
+    db.exec("ALTER TABLE concordance_terms RENAME TO concordance_postings;"
+            "ALTER TABLE concordance_postings RENAME COLUMN term TO trigram;"
+            "DROP INDEX concordance_by_term;"
+            "CREATE UNIQUE INDEX concordance_by_trigram ON concordance_postings(lang, segment, trigram);"
+            "DELETE FROM concordance_postings WHERE trigram < 0; PRAGMA user_version = 2;");
   }
+  // A program of version 2 with the memory open: its next write of the index must fail
+  // once the memory is upgraded, not add lists without bridge terms.
+  sql::Database old_program(path, false);
+  sql::Statement old_insert(old_program, "INSERT INTO concordance_postings(lang, segment, trigram, ids) VALUES ('en', 1, 1, x'01')");
   {
     TranslationMemory memory(path);
     CHECK(found(memory, "require to", "en") == std::vector<std::string>{"They require to be told."});
   }
+  CHECK_THROWS(old_insert.run());
   sql::Database db(path, false);
-  sql::Statement s(db, "SELECT count(*) FROM concordance_postings WHERE trigram < 0");
+  sql::Statement s(db, "SELECT count(*) FROM concordance_terms WHERE term < 0");
   REQUIRE(s.step());
   CHECK(s.int64(0) > 0);
 }

@@ -67,7 +67,7 @@ TEST_CASE("a new memory has the current schema, WAL and its tables") {
   CHECK(query_int(path, "PRAGMA user_version") == 3);
   CHECK(query_text(path, "PRAGMA journal_mode") == "wal");
   CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('concordance_segments',"
-                        " 'concordance_postings', 'header_annotations')") == 3);
+                        " 'concordance_terms', 'header_annotations')") == 3);
   CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('units', 'variants', 'annotations', 'meta')") == 4);
   // Opening again leaves it as it is.
   TranslationMemory again(path);

@@ -5,7 +5,7 @@
 //
 // It replaces SQLite's FTS5 trigram tables, whose in-memory hash of pending terms spends
 // most of a bulk import walking collision chains. Here the pending postings sit in a hash
-// table keyed by the 63-bit packed trigram, and a segment is written once, in key order.
+// table keyed by the term, and a segment is written once, in key order.
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -29,10 +29,6 @@ namespace {
 // that memories grown one unit at a time keep few segments; segments from this size up are
 // left as they are, so that a bulk import never rewrites what it wrote.
 constexpr std::int64_t kMergeBelow = 65536;
-
-// Pending postings above this many bytes are written out as a segment mid-transaction, so
-// that the memory an import needs stays bounded whatever the file's size.
-constexpr std::size_t kFlushBytes = std::size_t{40} << 20;
 
 void put_varint(std::string& out, std::uint64_t v) {
   char buffer[10];
@@ -177,14 +173,14 @@ struct ConcordanceWriter::Gatherer {
   struct Variant {
     std::size_t language;
     std::int64_t id;
-    std::vector<std::uint64_t> trigrams;
+    std::vector<std::uint64_t> terms;
   };
   struct Slot {
-    std::uint64_t key;   // trigram with the top bit set; 0 = empty
+    std::uint64_t key;   // a trigram with the top bit set, a bridge term as it is; 0 = empty
     std::uint32_t list;  // index into lists
   };
   struct List {
-    std::uint64_t trigram;
+    std::uint64_t term;
     std::string bytes;  // varint distances between ascending variant ids
     std::int64_t last;
   };
@@ -272,7 +268,7 @@ struct ConcordanceWriter::Gatherer {
       if (l.variants == 0) l.first_id = v.id;
       l.last_id = v.id;
       ++l.variants;
-      for (std::uint64_t t : v.trigrams) {
+      for (std::uint64_t t : v.terms) {
         const std::uint64_t key = t | (std::uint64_t{1} << 63);
         std::size_t mask = l.slots.size() - 1;
         std::size_t i = slot_of(key, mask);
@@ -291,7 +287,7 @@ struct ConcordanceWriter::Gatherer {
         put_varint(list.bytes, static_cast<std::uint64_t>(v.id - list.last));
         list.last = v.id;
       }
-      std::vector<std::uint64_t>().swap(v.trigrams);
+      std::vector<std::uint64_t>().swap(v.terms);
     }
   }
 
@@ -311,14 +307,15 @@ struct ConcordanceWriter::Gatherer {
 ConcordanceWriter::ConcordanceWriter() : gatherer_(std::make_unique<Gatherer>()) {}
 ConcordanceWriter::~ConcordanceWriter() = default;
 
-void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> trigrams) {
+void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> terms) {
   Gatherer& g = *gatherer_;
-  pending_postings_ += trigrams.size() + 1;
-  g.batch.push_back(Gatherer::Variant{g.language(lang), variant_id, std::move(trigrams)});
+  pending_postings_ += terms.size() + 1;
+  g.batch.push_back(Gatherer::Variant{g.language(lang), variant_id, std::move(terms)});
   if (g.batch.size() >= Gatherer::kBatch) g.hand_over();
 }
 
-// About 1.3 bytes a posting, plus the lists' spare capacity.
+// When about 25 million terms (repeats counted) wait: at about 1.3 bytes a posting, plus the
+// lists' spare capacity, some 40 MB.
 bool ConcordanceWriter::wants_flush() const { return pending_postings_ >= (std::size_t{24} << 20); }
 
 void ConcordanceWriter::clear() {
@@ -332,7 +329,7 @@ void ConcordanceWriter::flush(sql::Database& db, std::int64_t through) {
   Gatherer& g = *gatherer_;
   if (pending_postings_ == 0 && through <= 0) return;
   g.settle();
-  sql::Statement insert(db, "INSERT INTO concordance_postings(lang, segment, trigram, ids) VALUES (?1, ?2, ?3, ?4)");
+  sql::Statement insert(db, "INSERT INTO concordance_terms(lang, segment, term, ids) VALUES (?1, ?2, ?3, ?4)");
   sql::Statement segment(db, "INSERT INTO concordance_segments(lang, last_id, first_id, variants) VALUES (?1, ?2, ?3, ?4)");
   for (std::size_t k = 0; k < g.languages.size(); ++k) {
     Gatherer::Language& l = g.languages[k];
@@ -340,10 +337,10 @@ void ConcordanceWriter::flush(sql::Database& db, std::int64_t through) {
     const std::string& lang = g.names[k];
     // In the column's order (bridge terms are negative), so that the inserts append.
     std::sort(l.lists.begin(), l.lists.end(), [](const Gatherer::List& a, const Gatherer::List& b) {
-      return static_cast<std::int64_t>(a.trigram) < static_cast<std::int64_t>(b.trigram);
+      return static_cast<std::int64_t>(a.term) < static_cast<std::int64_t>(b.term);
     });
     for (const Gatherer::List& list : l.lists) {
-      insert.bind(1, lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.trigram));
+      insert.bind(1, lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.term));
       insert.bind_blob(4, list.bytes).run();
     }
     segment.bind(1, lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
@@ -377,10 +374,10 @@ void merge_small_segments(sql::Database& db, const std::string& lang, std::int64
 
     std::vector<std::pair<std::int64_t, std::string>> merged;
     {
-      sql::Statement older(db, "SELECT trigram, ids FROM concordance_postings WHERE lang = ?1 AND segment = ?2"
-                               " ORDER BY trigram");
-      sql::Statement newer(db, "SELECT trigram, ids FROM concordance_postings WHERE lang = ?1 AND segment = ?2"
-                               " ORDER BY trigram");
+      sql::Statement older(db, "SELECT term, ids FROM concordance_terms WHERE lang = ?1 AND segment = ?2"
+                               " ORDER BY term");
+      sql::Statement newer(db, "SELECT term, ids FROM concordance_terms WHERE lang = ?1 AND segment = ?2"
+                               " ORDER BY term");
       older.bind(1, lang).bind(2, old_last);
       newer.bind(1, lang).bind(2, last);
       bool has_old = older.step(), has_new = newer.step();
@@ -407,9 +404,9 @@ void merge_small_segments(sql::Database& db, const std::string& lang, std::int64
         }
       }
     }
-    sql::Statement drop(db, "DELETE FROM concordance_postings WHERE lang = ?1 AND segment IN (?2, ?3)");
+    sql::Statement drop(db, "DELETE FROM concordance_terms WHERE lang = ?1 AND segment IN (?2, ?3)");
     drop.bind(1, lang).bind(2, old_last).bind(3, last).run();
-    sql::Statement insert(db, "INSERT INTO concordance_postings(lang, segment, trigram, ids) VALUES (?1, ?2, ?3, ?4)");
+    sql::Statement insert(db, "INSERT INTO concordance_terms(lang, segment, term, ids) VALUES (?1, ?2, ?3, ?4)");
     for (const auto& [trigram, bytes] : merged) insert.bind(1, lang).bind(2, last).bind(3, trigram).bind_blob(4, bytes).run();
     sql::Statement forget(db, "DELETE FROM concordance_segments WHERE lang = ?1 AND last_id = ?2");
     forget.bind(1, lang).bind(2, old_last).run();
@@ -498,8 +495,8 @@ std::vector<std::int64_t> concordance_variants(sql::Database& db, std::string_vi
   }
 
   sql::Statement segments(db, "SELECT last_id FROM concordance_segments WHERE lang = ?1 ORDER BY last_id DESC");
-  sql::Statement size(db, "SELECT length(ids) FROM concordance_postings WHERE lang = ?1 AND segment = ?2 AND trigram = ?3");
-  sql::Statement list(db, "SELECT ids FROM concordance_postings WHERE lang = ?1 AND segment = ?2 AND trigram = ?3");
+  sql::Statement size(db, "SELECT length(ids) FROM concordance_terms WHERE lang = ?1 AND segment = ?2 AND term = ?3");
+  sql::Statement list(db, "SELECT ids FROM concordance_terms WHERE lang = ?1 AND segment = ?2 AND term = ?3");
   sql::Statement text(db, "SELECT normalized FROM variants WHERE id = ?1");
   std::vector<std::int64_t> segment_ids;
   segments.bind(1, lang);

@@ -45,7 +45,7 @@ struct PreparedVariant {
   std::string normalized; // search key of the plain text
   std::int64_t hash = 0;
   // key_terms_in_order(normalized); moved into the concordance index when the variant is written.
-  mutable std::vector<std::uint64_t> trigrams;
+  mutable std::vector<std::uint64_t> terms;
   FuzzyTokens fuzzy;  // fuzzy_tokens(text, lang)
 };
 struct PreparedUnit {
@@ -75,8 +75,9 @@ inline constexpr char kKeyBoundary = '\x1f';
 // The distinct trigrams of kKeyBoundary + key + kKeyBoundary, sorted, each as its three code
 // points packed into 21 bits apiece: what the concordance index stores for a variant.
 std::vector<std::uint64_t> key_trigrams(std::string_view key);
-// The bridge term of five code points (0 for any other length): one of 16,384 buckets by
-// their hash, negative as a signed number so that it is never a packed trigram.
+// The bridge term of five code points whose middle one is a space (0 for anything else): one
+// of 16,384 buckets by their hash, negative as a signed number so that it is never a packed
+// trigram.
 std::uint64_t bridge_term(std::string_view five);
 // What the concordance index stores for a variant: key_trigrams(key) and the bridge term of
 // every space of kKeyBoundary + key + kKeyBoundary, the space and two code points either

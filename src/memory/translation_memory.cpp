@@ -147,10 +147,19 @@ CREATE TABLE header_annotations(
   text TEXT NOT NULL,
   origin_file TEXT);
 )sql",
-    // Version 3: the concordance index holds bridge terms beside the trigrams. The index
-    // is emptied here and rebuilt by complete_concordance_index on opening.
+    // Version 3: the concordance index holds bridge terms beside the trigrams, in a table of
+    // a new name, so that a program of version 2 that still has the memory open fails on its
+    // next write instead of adding lists without bridges, which queries would then miss.
+    // The index is emptied here and rebuilt by complete_concordance_index on opening.
     R"sql(
-DELETE FROM concordance_postings;
+DROP TABLE concordance_postings;
+CREATE TABLE concordance_terms(
+  id INTEGER PRIMARY KEY,
+  lang TEXT NOT NULL,
+  segment INTEGER NOT NULL,
+  term INTEGER NOT NULL,
+  ids BLOB NOT NULL);
+CREATE UNIQUE INDEX concordance_by_term ON concordance_terms(lang, segment, term);
 DELETE FROM concordance_segments;
 UPDATE meta SET value = '0' WHERE key = 'concordance_through';
 )sql",
@@ -304,7 +313,7 @@ struct TranslationMemory::Impl {
     s.run();
     const std::int64_t id = db.last_insert_id();
     if (new_hashes.active()) new_hashes.insert(v.lang, v.hash);
-    concordance.add(v.lang, id, std::move(v.trigrams));
+    concordance.add(v.lang, id, std::move(v.terms));
     if (concordance.wants_flush()) concordance.flush(db, 0);
     memory::index_variant(db, id, v.lang, v.fuzzy);
     write_annotations(unit_id, id, src.annotations);
@@ -445,7 +454,7 @@ PreparedUnit prepare_unit(TranslationUnit unit) {
     if (!v.text.codes.empty()) p.codes = serialize_codes(v.text.codes);
     p.normalized = fast_search_key(v.text.codes.empty() ? p.text : plain_text(InlineText{p.text, {}}), p.lang);
     p.hash = segment_hash(p.text);
-    p.trigrams = key_terms_in_order(p.normalized);
+    p.terms = key_terms_in_order(p.normalized);
     p.fuzzy = fuzzy_tokens(p.text, p.lang);
     prepared.variants.push_back(std::move(p));
   }
