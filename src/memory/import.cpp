@@ -17,13 +17,13 @@
 #include "dilmanc/tmx.h"
 #include "memory/memory_internal.h"
 #include "memory/xliff_import.h"
-#include "memory/xml_reader.h"
+#include "xml/reader.h"
 
 namespace dilmanc {
 namespace {
 
 std::string root_element(const std::string& path) {
-  memory::XmlReader xml(path, path);
+  xml::XmlReader xml(path, path);
   while (xml.read())
     if (xml.is_element()) return xml.local_name();
   xml.fail(tr("the file holds no XML element"));

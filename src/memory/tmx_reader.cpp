@@ -11,7 +11,7 @@
 #include "dilmanc/tmx.h"
 #include "memory/inline_codes_builder.h"
 #include "memory/memory_internal.h"
-#include "memory/xml_reader.h"
+#include "xml/reader.h"
 
 namespace dilmanc {
 namespace memory {
@@ -55,7 +55,7 @@ std::string strip_markers(std::string_view text) {
 
 namespace {
 
-using memory::XmlReader;
+using xml::XmlReader;
 
 std::int64_t parse_count(const std::optional<std::string>& s) {
   if (!s) return 0;

@@ -8,7 +8,7 @@
 #include "dilmanc/messages.h"
 #include "dilmanc/text.h"
 #include "dilmanc/xliff.h"
-#include "memory/xml_reader.h"
+#include "xml/reader.h"
 #include "xliff/inline_codes.h"
 #include "xliff/unit_stream.h"
 
@@ -134,7 +134,7 @@ void read_xliff(const std::string& path, const std::string& display_name,
                 const std::function<void(TmxEntry&)>& yield,
                 const std::function<void(std::int64_t bytes)>& progress) {
   // One unit at a time: the streaming parser expands each unit, the XLIFF reader reads it.
-  XmlReader xml(path, display_name);
+  xml::XmlReader xml(path, display_name);
   xliff_detail::UnitStream units(display_name);
   const std::string file_name = std::filesystem::path(path).filename().string();
   std::int64_t count = 0;

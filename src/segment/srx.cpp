@@ -16,7 +16,7 @@
 #include "dilmanc/messages.h"
 #include "dilmanc/text.h"
 #include "segment/bounded_regex.h"
-#include "xliff/xml_input.h"
+#include "xml/document.h"
 
 namespace dilmanc {
 namespace {

@@ -16,7 +16,7 @@
 #include "dilmanc/xliff.h"
 #include "xliff/inline_codes.h"
 #include "xliff/unit_stream.h"
-#include "xliff/xml_input.h"
+#include "xml/document.h"
 
 namespace dilmanc {
 namespace {

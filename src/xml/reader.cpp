@@ -1,4 +1,4 @@
-#include "memory/xml_reader.h"
+#include "xml/reader.h"
 
 #include <libxml/entities.h>
 #include <libxml/hash.h>
@@ -8,9 +8,9 @@
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
-#include "xliff/xml_input.h"
+#include "xml/document.h"
 
-namespace dilmanc::memory {
+namespace dilmanc::xml {
 namespace {
 
 std::string take(xmlChar* s) {
@@ -157,4 +157,4 @@ std::int64_t XmlReader::node_line() const {
 std::int64_t XmlReader::line() const { return xmlTextReaderGetParserLineNumber(reader_); }
 std::int64_t XmlReader::column() const { return xmlTextReaderGetParserColumnNumber(reader_); }
 
-}  // namespace dilmanc::memory
+}  // namespace dilmanc::xml

@@ -1,4 +1,4 @@
-#include "xliff/xml_input.h"
+#include "xml/document.h"
 
 #include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>

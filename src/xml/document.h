@@ -1,6 +1,6 @@
 // Safe parsing of XML exchange files into a libxml2 tree: no DTD is loaded, no entity is
 // declared or expanded, the network is never touched, and the first error is reported
-// with its line and column.
+// with its line and column. Large files are streamed instead (xml/reader.h).
 #pragma once
 
 #include <libxml/tree.h>

@@ -2,8 +2,9 @@
 // imports is read with: no network (XML_PARSE_NONET), no DTD loading, no entity
 // substitution, libxml2's entity-amplification limits left on (no XML_PARSE_HUGE), any
 // entity reference in the document refused, and so is a document type that names a DTD
-// by URL or declares external entities (a bare "tmx14.dtd" is accepted and never read). The first error becomes Error(kInput)
-// with the file, line and column.
+// by URL or declares external entities (a bare "tmx14.dtd" is accepted and never read).
+// The first error becomes Error(kInput) with the file, line and column. For files read
+// whole into a tree instead (XLIFF, SRX), xml/document.h applies the same rules.
 //
 // Owns its libxml2 reader. Not thread-safe; one per thread.
 #pragma once
@@ -15,7 +16,7 @@
 #include <optional>
 #include <string>
 
-namespace dilmanc::memory {
+namespace dilmanc::xml {
 
 class XmlReader {
  public:
@@ -70,4 +71,4 @@ class XmlReader {
   std::int64_t error_line_ = 0, error_column_ = 0;
 };
 
-}  // namespace dilmanc::memory
+}  // namespace dilmanc::xml
