@@ -93,24 +93,17 @@ void XmlReader::fail(const std::string& cause) const {
   ThrowInput(cause, where);
 }
 
-bool XmlReader::read() {
-  int rc = xmlTextReaderRead(reader_);
+bool XmlReader::read() { return arrive(xmlTextReaderRead(reader_)); }
+
+bool XmlReader::skip() { return arrive(xmlTextReaderNext(reader_)); }
+
+bool XmlReader::arrive(int rc) {
   if (rc < 0 || !first_error_.empty()) fail_from_libxml();
   if (rc == 0) return false;
   const int t = type();
   if (t == XML_READER_TYPE_ENTITY_REFERENCE || t == XML_READER_TYPE_ENTITY)
     fail(trf("the entity reference '&{1};' is not expanded: dilmanc never reads entities, for safety", local_name()));
   if (t == XML_READER_TYPE_DOCUMENT_TYPE) check_doctype();
-  return true;
-}
-
-bool XmlReader::skip() {
-  int rc = xmlTextReaderNext(reader_);
-  if (rc < 0 || !first_error_.empty()) fail_from_libxml();
-  if (rc == 0) return false;
-  const int t = type();
-  if (t == XML_READER_TYPE_ENTITY_REFERENCE || t == XML_READER_TYPE_ENTITY)
-    fail(trf("the entity reference '&{1};' is not expanded: dilmanc never reads entities, for safety", local_name()));
   return true;
 }
 

@@ -61,6 +61,9 @@ class XmlReader {
   [[noreturn]] void fail(const std::string& cause) const;
 
  private:
+  // After a move of the reader (libxml2's return code): its errors, and the nodes it must
+  // not stand on.
+  bool arrive(int rc);
   [[noreturn]] void fail_from_libxml();
   void check_doctype();
   static void on_error(void* self, xmlErrorPtr error);
