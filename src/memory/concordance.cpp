@@ -341,7 +341,7 @@ void ConcordanceWriter::flush(sql::Database& db, std::int64_t through) {
     });
     for (const Gatherer::List& list : l.lists) {
       insert.bind(1, lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.term));
-      insert.bind_blob(4, list.bytes).run();
+      insert.bind_blob_view(4, list.bytes).run();
     }
     segment.bind(1, lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
     merge_small_segments(db, lang, l.last_id);
@@ -407,7 +407,7 @@ void merge_small_segments(sql::Database& db, const std::string& lang, std::int64
     sql::Statement drop(db, "DELETE FROM concordance_terms WHERE lang = ?1 AND segment IN (?2, ?3)");
     drop.bind(1, lang).bind(2, old_last).bind(3, last).run();
     sql::Statement insert(db, "INSERT INTO concordance_terms(lang, segment, term, ids) VALUES (?1, ?2, ?3, ?4)");
-    for (const auto& [trigram, bytes] : merged) insert.bind(1, lang).bind(2, last).bind(3, trigram).bind_blob(4, bytes).run();
+    for (const auto& [trigram, bytes] : merged) insert.bind(1, lang).bind(2, last).bind(3, trigram).bind_blob_view(4, bytes).run();
     sql::Statement forget(db, "DELETE FROM concordance_segments WHERE lang = ?1 AND last_id = ?2");
     forget.bind(1, lang).bind(2, old_last).run();
     sql::Statement grow(db, "UPDATE concordance_segments SET first_id = ?3, variants = ?4 WHERE lang = ?1 AND last_id = ?2");

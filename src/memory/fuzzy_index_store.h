@@ -122,15 +122,17 @@ class Query {
     check(sqlite3_bind_text64(stmt_, i, v.data() ? v.data() : "", v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
   }
+  // Not copied (SQLITE_STATIC): the bytes stay alive until the statement is reset, which
+  // every caller does at once with run().
   Query& bind_blob(int i, const void* data, std::size_t size) {
-    check(sqlite3_bind_blob64(stmt_, i, size ? data : "", size, SQLITE_TRANSIENT));
+    check(sqlite3_bind_blob64(stmt_, i, size ? data : "", size, SQLITE_STATIC));
     return *this;
   }
   bool step() {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    sqlite3_reset(stmt_);
+    reset();
     db_.fail(rc);
   }
   void run() {

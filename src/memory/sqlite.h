@@ -62,6 +62,13 @@ class Statement {
   // Binds NULL for an empty string.
   Statement& bind_text_or_null(int i, std::string_view v);
   Statement& bind_optional(int i, const std::optional<std::int64_t>& v);
+  // Bind without copying (SQLITE_STATIC): the caller keeps the bytes alive and unchanged
+  // until the statement is reset (run() and reset() do it; a failed step() too), which
+  // also clears the binding. For the rows a bulk import writes, where the copy was a
+  // malloc, a memcpy and a free per value.
+  Statement& bind_view(int i, std::string_view v);
+  Statement& bind_view_or_null(int i, std::string_view v);
+  Statement& bind_blob_view(int i, std::string_view bytes);
 
   // Advances; true while a row is available. Throws Error(kIo).
   bool step();

@@ -312,11 +312,11 @@ struct TranslationMemory::Impl {
                        " created_at, created_by, changed_at, changed_by, usage_count, last_used_at)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     const Variant& src = unit.unit.variants[v.index];
-    s.bind(1, unit_id).bind(2, v.lang).bind(3, src.tag).bind(4, v.text).bind_text_or_null(5, v.codes);
-    s.bind(6, v.normalized).bind(7, v.hash);
-    s.bind_text_or_null(8, src.created_at).bind_text_or_null(9, src.created_by);
-    s.bind_text_or_null(10, src.changed_at).bind_text_or_null(11, src.changed_by);
-    s.bind(12, src.usage_count).bind_text_or_null(13, src.last_used_at);
+    s.bind(1, unit_id).bind_view(2, v.lang).bind_view(3, src.tag).bind_view(4, v.text).bind_view_or_null(5, v.codes);
+    s.bind_view(6, v.normalized).bind(7, v.hash);
+    s.bind_view_or_null(8, src.created_at).bind_view_or_null(9, src.created_by);
+    s.bind_view_or_null(10, src.changed_at).bind_view_or_null(11, src.changed_by);
+    s.bind(12, src.usage_count).bind_view_or_null(13, src.last_used_at);
     s.run();
     const std::int64_t id = db.last_insert_id();
     if (new_hashes.active()) new_hashes.insert(v.lang, v.hash);
@@ -553,13 +553,13 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
                           " origin_segment, datatype, segtype, created_at, created_by, changed_at, changed_by,"
                           " usage_count, last_used_at)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-  insert.bind_text_or_null(1, unit.tuid).bind_text_or_null(2, unit.source_lang);
+  insert.bind_view_or_null(1, unit.tuid).bind_view_or_null(2, unit.source_lang);
   insert.bind_optional(3, unit.context_prev).bind_optional(4, unit.context_next);
-  insert.bind_text_or_null(5, unit.origin_file).bind_text_or_null(6, unit.origin_segment);
-  insert.bind_text_or_null(7, unit.datatype).bind_text_or_null(8, unit.segtype);
-  insert.bind(9, created_at).bind_text_or_null(10, unit.created_by);
-  insert.bind(11, changed_at).bind_text_or_null(12, unit.changed_by);
-  insert.bind(13, unit.usage_count).bind_text_or_null(14, unit.last_used_at);
+  insert.bind_view_or_null(5, unit.origin_file).bind_view_or_null(6, unit.origin_segment);
+  insert.bind_view_or_null(7, unit.datatype).bind_view_or_null(8, unit.segtype);
+  insert.bind_view(9, created_at).bind_view_or_null(10, unit.created_by);
+  insert.bind_view(11, changed_at).bind_view_or_null(12, unit.changed_by);
+  insert.bind(13, unit.usage_count).bind_view_or_null(14, unit.last_used_at);
   insert.run();
   const std::int64_t unit_id = db.last_insert_id();
   write_annotations(unit_id, std::nullopt, unit.annotations);
