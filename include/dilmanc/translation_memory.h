@@ -33,6 +33,7 @@ struct AddResult;
 namespace memory {
 struct PreparedUnit;
 AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
+class BulkWrite;
 }  // namespace memory
 
 // A TMX <prop> (is_note false: `type` holds its type) or <note> (is_note true), kept verbatim.
@@ -204,6 +205,7 @@ class TranslationMemory {
 
  private:
   friend AddResult memory::add_prepared(TranslationMemory& memory, const memory::PreparedUnit& unit);
+  friend class memory::BulkWrite;
   std::unique_ptr<Impl> impl_;
 };
 

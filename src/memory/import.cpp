@@ -154,6 +154,7 @@ ImportSummary import_file(TranslationMemory& memory, const std::string& path, co
   });
 
   try {
+    memory::BulkWrite bulk(memory);
     TranslationMemory::Batch transaction(memory);
     while (auto batch = pipe.pop()) {
       for (auto& item : *batch) {

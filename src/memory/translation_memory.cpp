@@ -10,6 +10,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -667,6 +668,67 @@ void TranslationMemory::Batch::commit() {
   memory_.impl_->new_hashes.stop();
   open_ = false;
 }
+
+namespace memory {
+namespace {
+
+// Sets the connection's journal mode; the mode in force afterwards, in lower case, or ""
+// when SQLite refused (another connection holds the file: SQLITE_BUSY).
+std::string set_journal_mode(sqlite3* db, const char* mode) {
+  const std::string sql = std::string("PRAGMA journal_mode = ") + mode;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return {};
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW)
+    if (const unsigned char* text = sqlite3_column_text(stmt, 0)) out = reinterpret_cast<const char*>(text);
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+}  // namespace
+
+BulkWrite::BulkWrite(TranslationMemory& memory) : memory_(memory) {
+  TranslationMemory::Impl& impl = *memory_.impl_;
+  if (impl.in_batch) return;
+  {
+    sql::Statement any(impl.db, "SELECT EXISTS (SELECT 1 FROM variants)");
+    if (!any.step() || any.int64(0) != 0) return;
+  }
+  sqlite3* db = impl.db.handle();
+  // Never wait here: while any other connection has the file open it keeps the log.
+  sqlite3_busy_timeout(db, 0);
+  const bool switched = set_journal_mode(db, "DELETE") == "delete";
+  sqlite3_busy_timeout(db, impl.busy_timeout_ms);
+  if (!switched) return;
+  active_ = true;
+  try {
+    // Pages read back come through the page cache, not the mapped file: mapped pages of
+    // the growing file would count against the process's memory. FULL: the rollback
+    // journal's safe setting (NORMAL is the log's).
+    impl.db.exec("PRAGMA mmap_size = 0; PRAGMA synchronous = FULL");
+  } catch (...) {
+    restore();
+    throw;
+  }
+}
+
+BulkWrite::~BulkWrite() { restore(); }
+
+void BulkWrite::restore() noexcept {
+  if (!active_) return;
+  active_ = false;
+  // The connection may be a new one (a rolled-back batch reopens it); the file's mode is
+  // the same. Other processes that opened the file meanwhile want the log too and may win
+  // the switch: a few seconds of tries, after which the next opening switches.
+  TranslationMemory::Impl& impl = *memory_.impl_;
+  sqlite3* db = impl.db.handle();
+  for (int attempt = 0; attempt < 250 && set_journal_mode(db, "WAL") != "wal"; ++attempt)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, TranslationMemory::Impl::kMapFile, nullptr, nullptr, nullptr);
+}
+
+}  // namespace memory
 
 AddResult TranslationMemory::add(const TranslationUnit& unit) {
   const PreparedUnit prepared = memory::prepare_unit(unit);

@@ -1,0 +1,117 @@
+// An import into an empty memory writes the file without the write-ahead log (BulkWrite):
+// it ends in WAL mode with everything there, falls back to the log when another
+// connection has the file open, and a failed import leaves the memory empty, in WAL mode.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+
+#include "dilmanc/error.h"
+#include "dilmanc/tmx.h"
+#include "dilmanc/translation_memory.h"
+#include "memory/memory_internal.h"
+#include "support.h"
+
+using namespace dilmanc;
+using dilmanc::test::TempDir;
+using dilmanc::test::write_file;
+
+namespace {
+
+std::string tmx_with(int units, const std::string& prefix, bool broken = false) {
+  std::string out =
+      "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" creationtool=\"t\" "
+      "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" datatype=\"plaintext\"/><body>\n";
+  for (int i = 0; i < units; ++i)
+    out += "<tu><tuv xml:lang=\"en\"><seg>" + prefix + " sentence number " + std::to_string(i) +
+           ".</seg></tuv><tuv xml:lang=\"ru\"><seg>" + prefix + " предложение номер " + std::to_string(i) +
+           ".</seg></tuv></tu>\n";
+  return out + (broken ? "<tu><tuv xml:lang=\"en\"><seg>cut</tuv></tu></body></tmx>\n" : "</body></tmx>\n");
+}
+
+// A raw connection of its own, as another program would hold the file.
+class Raw {
+ public:
+  explicit Raw(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db_) == SQLITE_OK); }
+  ~Raw() { sqlite3_close(db_); }
+  std::string text(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) == SQLITE_OK);
+    std::string out;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+
+TEST_CASE("an import into an empty memory leaves the log while it writes, and returns to WAL mode") {
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  write_file(dir / "a.tmx", tmx_with(300, "Alpha"));
+  write_file(dir / "b.tmx", tmx_with(200, "Beta"));
+  {
+    TranslationMemory memory(db);
+    {
+      memory::BulkWrite bulk(memory);
+      CHECK(bulk.active());
+    }
+    {
+      memory::BulkWrite bulk(memory);
+      REQUIRE(bulk.active());
+      Raw other(db);
+      CHECK(other.text("PRAGMA journal_mode") == "delete");
+    }
+    CHECK(import_file(memory, (dir / "a.tmx").string()).added == 300);
+    CHECK(memory.stats().units == 300);
+    CHECK(memory.concordance("Alpha sentence number 299", "en", 5).size() == 1);
+    // No longer empty: the next import keeps the log.
+    memory::BulkWrite bulk(memory);
+    CHECK_FALSE(bulk.active());
+  }
+  Raw after(db);
+  CHECK(after.text("PRAGMA journal_mode") == "wal");
+  CHECK(after.text("PRAGMA integrity_check") == "ok");
+  CHECK(after.text("SELECT count(*) FROM units") == "300");
+}
+
+TEST_CASE("an import into an empty memory that another connection holds goes through the log") {
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  write_file(dir / "a.tmx", tmx_with(300, "Alpha"));
+  TranslationMemory memory(db);
+  Raw other(db);
+  REQUIRE(other.text("SELECT count(*) FROM units") == "0");
+  {
+    memory::BulkWrite bulk(memory);
+    CHECK_FALSE(bulk.active());
+  }
+  CHECK(import_file(memory, (dir / "a.tmx").string()).added == 300);
+  CHECK(other.text("SELECT count(*) FROM units") == "300");
+  CHECK(other.text("PRAGMA journal_mode") == "wal");
+}
+
+TEST_CASE("a failed import into an empty memory leaves it empty and in WAL mode") {
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  write_file(dir / "broken.tmx", tmx_with(500, "Broken", true));
+  write_file(dir / "a.tmx", tmx_with(300, "Alpha"));
+  TranslationMemory memory(db);
+  CHECK_THROWS_AS(import_file(memory, (dir / "broken.tmx").string()), Error);
+  CHECK(memory.stats().units == 0);
+  CHECK(memory.concordance("Broken sentence", "en", 5).empty());
+  {
+    Raw other(db);
+    CHECK(other.text("PRAGMA journal_mode") == "wal");
+    CHECK(other.text("PRAGMA integrity_check") == "ok");
+  }
+  // And the memory still takes a file the same way.
+  CHECK(import_file(memory, (dir / "a.tmx").string()).added == 300);
+  CHECK(memory.stats().units == 300);
+}
