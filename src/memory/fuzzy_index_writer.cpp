@@ -31,11 +31,12 @@ namespace {
 
 // The ids content_base_keys gives, for text of ASCII and basic Cyrillic in a language that
 // is not Turkic (NFC by construction), without ICU. Empty when the text is not such text.
-std::optional<std::vector<std::int32_t>> simple_tokens(std::string_view text, const std::string& primary) {
+std::optional<std::vector<std::int32_t>> simple_tokens(std::string_view text, const std::string& primary,
+                                                      bool known_simple) {
   if (primary == "az" || primary == "tr") return std::nullopt;
   const bool russian = primary == "ru";
   std::string key;
-  if (!simple_search_key(text, russian, key)) return std::nullopt;
+  if (!known_simple && !simple_search_key(text, russian, key)) return std::nullopt;
   std::vector<std::int32_t> out;
   for (const Token& token : tokenize(text)) {
     if (!is_content(token.kind)) continue;
@@ -47,10 +48,10 @@ std::optional<std::vector<std::int32_t>> simple_tokens(std::string_view text, co
 
 }  // namespace
 
-FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang) {
+FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang, bool simple_text) {
   FuzzyTokens out;
   const std::string primary = primary_language(lang);
-  auto simple = simple_tokens(marker_text, primary);
+  auto simple = simple_tokens(marker_text, primary, simple_text);
   const auto tokens = simple ? std::move(*simple) : fuzzy::variant_tokens(marker_text, primary);
   out.length = static_cast<std::int64_t>(tokens.size());
   out.blob.resize(tokens.size() * 4);

@@ -24,8 +24,9 @@ struct FuzzyTokens {
   std::int64_t length = 0;
   std::vector<std::int32_t> distinct;
 };
-// Thread-safe (no database). `lang` a primary language.
-FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang);
+// Thread-safe (no database). `lang` a primary language. `simple`: the caller found that
+// simple_search_key takes the whole text (which spares the check).
+FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang, bool simple = false);
 // index_variant (memory/fuzzy_index.h) with the tokens computed beforehand.
 void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens);
 // Moves the postings of the variants this connection's transaction wrote to the index

@@ -460,10 +460,19 @@ PreparedUnit prepare_unit(TranslationUnit unit) {
       ThrowUsage(trf("inline codes of a '{1}' variant are inconsistent: {2}", p.lang, problem));
     p.text = is_nfc(v.text.text) ? v.text.text : to_nfc(v.text.text);
     if (!v.text.codes.empty()) p.codes = serialize_codes(v.text.codes);
-    p.normalized = fast_search_key(v.text.codes.empty() ? p.text : plain_text(InlineText{p.text, {}}), p.lang);
+    // Text without codes in a language of simple folding (most of a bulk import) has its
+    // search key made character by character, and the fuzzy index's word ids need not
+    // check that again.
+    bool simple = false;
+    if (v.text.codes.empty()) {
+      if (p.lang != "az" && p.lang != "tr") simple = simple_search_key(p.text, p.lang == "ru", p.normalized);
+      if (!simple) p.normalized = search_key(p.text, p.lang);
+    } else {
+      p.normalized = fast_search_key(plain_text(InlineText{p.text, {}}), p.lang);
+    }
     p.hash = segment_hash(p.text);
     p.terms = key_terms_in_order(p.normalized);
-    p.fuzzy = fuzzy_tokens(p.text, p.lang);
+    p.fuzzy = fuzzy_tokens(p.text, p.lang, simple);
     prepared.variants.push_back(std::move(p));
   }
   prepared.unit = std::move(unit);
@@ -477,8 +486,9 @@ namespace dilmanc {
 AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
   const TranslationUnit& unit = input.unit;
   const std::vector<PreparedVariant>& prepared_variants = input.variants;
-  const std::string now = now_iso();
-  const std::string created_at = unit.created_at.empty() ? (unit.changed_at.empty() ? now : unit.changed_at) : unit.created_at;
+  // The clock only for a unit without dates (an exchange file's units mostly have them).
+  const std::string created_at =
+      !unit.created_at.empty() ? unit.created_at : !unit.changed_at.empty() ? unit.changed_at : now_iso();
   const std::string changed_at = unit.changed_at.empty() ? created_at : unit.changed_at;
 
   // Candidates: units already holding the source variant (every variant when the source
