@@ -14,20 +14,17 @@
 #include "support.h"
 
 using namespace dilmanc;
+using dilmanc::test::numbered_tmx;
 using dilmanc::test::TempDir;
 using dilmanc::test::write_file;
 
 namespace {
 
-std::string tmx_with(int units, const std::string& prefix, bool broken = false) {
-  std::string out =
-      "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" creationtool=\"t\" "
-      "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" datatype=\"plaintext\"/><body>\n";
-  for (int i = 0; i < units; ++i)
-    out += "<tu><tuv xml:lang=\"en\"><seg>" + prefix + " sentence number " + std::to_string(i) +
-           ".</seg></tuv><tuv xml:lang=\"ru\"><seg>" + prefix + " предложение номер " + std::to_string(i) +
-           ".</seg></tuv></tu>\n";
-  return out + (broken ? "<tu><tuv xml:lang=\"en\"><seg>cut</tuv></tu></body></tmx>\n" : "</body></tmx>\n");
+// numbered_tmx with a last unit cut short (malformed XML).
+std::string broken_tmx(int units, const std::string& prefix) {
+  std::string out = numbered_tmx(units, prefix);
+  out.resize(out.rfind("</body>"));
+  return out + "<tu><tuv xml:lang=\"en\"><seg>cut</tuv></tu></body></tmx>\n";
 }
 
 // A raw connection of its own, as another program would hold the file.
@@ -54,8 +51,8 @@ class Raw {
 TEST_CASE("an import into an empty memory leaves the log while it writes, and returns to WAL mode") {
   TempDir dir;
   const std::string db = (dir / "m.db").string();
-  write_file(dir / "a.tmx", tmx_with(300, "Alpha"));
-  write_file(dir / "b.tmx", tmx_with(200, "Beta"));
+  write_file(dir / "a.tmx", numbered_tmx(300, "Alpha"));
+  write_file(dir / "b.tmx", numbered_tmx(200, "Beta"));
   {
     TranslationMemory memory(db);
     {
@@ -84,7 +81,7 @@ TEST_CASE("an import into an empty memory leaves the log while it writes, and re
 TEST_CASE("an import into an empty memory that another connection holds goes through the log") {
   TempDir dir;
   const std::string db = (dir / "m.db").string();
-  write_file(dir / "a.tmx", tmx_with(300, "Alpha"));
+  write_file(dir / "a.tmx", numbered_tmx(300, "Alpha"));
   TranslationMemory memory(db);
   Raw other(db);
   REQUIRE(other.text("SELECT count(*) FROM units") == "0");
@@ -100,8 +97,8 @@ TEST_CASE("an import into an empty memory that another connection holds goes thr
 TEST_CASE("a failed import into an empty memory leaves it empty and in WAL mode") {
   TempDir dir;
   const std::string db = (dir / "m.db").string();
-  write_file(dir / "broken.tmx", tmx_with(500, "Broken", true));
-  write_file(dir / "a.tmx", tmx_with(300, "Alpha"));
+  write_file(dir / "broken.tmx", broken_tmx(500, "Broken"));
+  write_file(dir / "a.tmx", numbered_tmx(300, "Alpha"));
   TranslationMemory memory(db);
   CHECK_THROWS_AS(import_file(memory, (dir / "broken.tmx").string()), Error);
   CHECK(memory.stats().units == 0);

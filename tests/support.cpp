@@ -59,6 +59,17 @@ void write_file(const fs::path& path, std::string_view data) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+std::string numbered_tmx(int units, const std::string& prefix) {
+  std::string out =
+      "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" creationtool=\"t\" "
+      "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" datatype=\"plaintext\"/><body>\n";
+  for (int i = 0; i < units; ++i)
+    out += "<tu><tuv xml:lang=\"en\"><seg>" + prefix + " sentence number " + std::to_string(i) +
+           ".</seg></tuv><tuv xml:lang=\"ru\"><seg>" + prefix + " предложение номер " + std::to_string(i) +
+           ".</seg></tuv></tu>\n";
+  return out + "</body></tmx>\n";
+}
+
 CliResult run_cli(const std::vector<std::string>& args, const std::string& input,
                   const std::vector<std::string>& env, const fs::path& cwd) {
   TempDir io;

@@ -51,6 +51,9 @@ class TempDir {
 std::string read_file(const fs::path& path);
 void write_file(const fs::path& path, std::string_view data);
 
+// A TMX 1.4 file of `units` en/ru units: "<prefix> sentence number <i>." and its Russian.
+std::string numbered_tmx(int units, const std::string& prefix);
+
 struct CliResult {
   int exit_code = -1;
   std::string out;
