@@ -128,6 +128,9 @@ struct ImportOptions {
 // target in state translated, final or signed-off; 2.x: segments in state translated or
 // final). Throws Error(kIo) when the file cannot be read, Error(kInput) with line and
 // column when it is malformed or its root element is neither tmx nor xliff.
+// Into a memory without variants that no other connection holds, the import writes the file
+// directly (a rollback journal instead of the write-ahead log, docs/memory-format.md):
+// meanwhile other processes wait for it, up to their busy timeout, rather than read it empty.
 ImportSummary import_file(TranslationMemory& memory, const std::string& path, const ImportOptions& options = {});
 
 // Writes the memory as TMX 1.4b to `path` atomically, with the header props and notes it
