@@ -21,6 +21,7 @@
 #include "dilmanc/text.h"
 #include "memory/memory_internal.h"
 #include "memory/sqlite.h"
+#include "memory/varint.h"
 
 namespace dilmanc::memory {
 namespace {
@@ -29,17 +30,6 @@ namespace {
 // that memories grown one unit at a time keep few segments; segments from this size up are
 // left as they are, so that a bulk import never rewrites what it wrote.
 constexpr std::int64_t kMergeBelow = 65536;
-
-void put_varint(std::string& out, std::uint64_t v) {
-  char buffer[10];
-  std::size_t n = 0;
-  while (v >= 0x80) {
-    buffer[n++] = static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  buffer[n++] = static_cast<char>(v);
-  out.append(buffer, n);
-}
 
 // The ids of a postings list (varint distances from the previous id, the first from 0).
 void decode_ids(const unsigned char* p, std::size_t n, std::vector<std::int64_t>& out) {

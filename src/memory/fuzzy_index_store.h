@@ -15,6 +15,7 @@
 #include "match/index_keys.h"
 #include "match/token_hash.h"
 #include "memory/sqlite.h"
+#include "memory/varint.h"
 
 namespace dilmanc::memory::fuzzy {
 
@@ -63,26 +64,6 @@ inline int length_band(std::int64_t length) {
 inline int band_first(int band) { return kBandStart[band]; }
 inline int band_last(int band) {
   return band + 1 < kLengthBands ? kBandStart[band + 1] - 1 : std::numeric_limits<int>::max();
-}
-
-inline void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-
-inline std::uint64_t get_varint(const unsigned char* p, std::size_t n, std::size_t* i) {
-  std::uint64_t v = 0;
-  int shift = 0;
-  while (*i < n) {
-    const unsigned char b = p[(*i)++];
-    v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-    shift += 7;
-    if (!(b & 0x80)) break;
-  }
-  return v;
 }
 
 struct Posting {
