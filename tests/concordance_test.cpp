@@ -141,6 +141,7 @@ TEST_CASE("concordance: a memory of schema version 1 gets the new index and lose
   TempDir dir;
   const std::string path = (dir / "old.db").string();
   { TranslationMemory fresh(path); }
+  dilmanc::test::downgrade_to_version_3(path);
   {
     // Back to version 1: no index tables of its own, an FTS5 table instead.
     sql::Database db(path, false);
@@ -250,6 +251,7 @@ TEST_CASE("concordance: a memory of schema version 2 gets its index rebuilt with
     add(fresh, "", "They require to be told.", "");
     add(fresh, "", "Are they told to require it?", "");
   }
+  dilmanc::test::downgrade_to_version_3(path);
   {
     // Back to version 2: an index of trigrams alone, in the table of that version.
     sql::Database db(path, false);

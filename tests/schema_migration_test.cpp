@@ -1,7 +1,7 @@
 // A memory written by an older schema version is copied to a backup first, then upgraded in
 // one transaction. The upgrade is exercised with the real steps plus one more (what the next
 // version will add), so that it is tested from the current version too; every real older
-// version (1, of the current 2) is also built by hand and opened through TranslationMemory
+// version is also built by hand and opened through TranslationMemory
 // and the command line.
 #include <doctest/doctest.h>
 

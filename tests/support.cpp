@@ -1,6 +1,7 @@
 #include "support.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +58,21 @@ void write_file(const fs::path& path, std::string_view data) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
   if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+void downgrade_to_version_3(const fs::path& memory) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(memory.c_str(), &db) != SQLITE_OK) throw std::runtime_error("cannot open " + memory.string());
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db,
+                              "DROP TRIGGER variants_hash_delete; DROP TABLE variant_hashes;"
+                              "ALTER TABLE variants RENAME COLUMN segment_hash TO hash;"
+                              "CREATE INDEX variants_by_hash ON variants(lang, hash); PRAGMA user_version = 3;",
+                              nullptr, nullptr, &error);
+  const std::string message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) throw std::runtime_error("downgrade of " + memory.string() + ": " + message);
 }
 
 std::string numbered_tmx(int units, const std::string& prefix) {

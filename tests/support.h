@@ -51,6 +51,10 @@ class TempDir {
 std::string read_file(const fs::path& path);
 void write_file(const fs::path& path, std::string_view data);
 
+// Takes a memory of the current schema (version 4) back to version 3, as a program of that
+// version wrote it: tests of upgrades start from there, and go further back by hand.
+void downgrade_to_version_3(const fs::path& memory);
+
 // A TMX 1.4 file of `units` en/ru units: "<prefix> sentence number <i>." and its Russian.
 std::string numbered_tmx(int units, const std::string& prefix);
 

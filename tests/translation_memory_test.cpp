@@ -64,10 +64,10 @@ TEST_CASE("a new memory has the current schema, WAL and its tables") {
   TempDir dir;
   const std::string path = (dir / "m.db").string();
   { TranslationMemory memory(path); }
-  CHECK(query_int(path, "PRAGMA user_version") == 3);
+  CHECK(query_int(path, "PRAGMA user_version") == 4);
   CHECK(query_text(path, "PRAGMA journal_mode") == "wal");
   CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('concordance_segments',"
-                        " 'concordance_terms', 'header_annotations')") == 3);
+                        " 'concordance_terms', 'header_annotations', 'variant_hashes')") == 4);
   CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('units', 'variants', 'annotations', 'meta')") == 4);
   // Opening again leaves it as it is.
   TranslationMemory again(path);
@@ -213,9 +213,10 @@ TEST_CASE("duplicates: a batch into a new memory finds the units it added itself
 }
 
 TEST_CASE("duplicates: a batch into a new memory decides as unit-by-unit adds do") {
-  // A batch into an empty memory skips the duplicate lookup of a unit whose source is in no
-  // variant it wrote (a table of fingerprints says so): the memory must come out the same
-  // as the same units added one at a time, each in a transaction of its own.
+  // A batch into an empty memory holds the exact-lookup rows of its variants back and finds
+  // duplicates from memory (memory/variant_hashes.h); an exact lookup in the middle writes
+  // them and the rest of the batch goes row by row. Either way the memory must come out the
+  // same as the same units added one at a time, each in a transaction of its own.
   std::vector<TranslationUnit> units;
   const char* en[] = {"Yes.", "The minister arrived.", "The meeting ended.", "Thank you."};
   const char* ru[] = {"Да.", "Министр прибыл.", "Министр приехал.", "Встреча закончилась.", "Спасибо."};
@@ -230,28 +231,38 @@ TEST_CASE("duplicates: a batch into a new memory decides as unit-by-unit adds do
     units.push_back(u);
   }
   TempDir dir;
-  const std::string one_by_one = (dir / "a.db").string(), batched = (dir / "b.db").string();
-  std::vector<AddResult::Outcome> outcomes_a, outcomes_b;
+  const std::string one_by_one = (dir / "a.db").string();
+  std::vector<AddResult::Outcome> outcomes_a;
   {
     TranslationMemory a(one_by_one);
     for (const auto& u : units) outcomes_a.push_back(a.add(u).outcome);
-    TranslationMemory memory(batched);
-    TranslationMemory::Batch batch(memory);
-    for (std::size_t i = 0; i < units.size(); ++i) {
-      outcomes_b.push_back(memory.add(units[i]).outcome);
-      if (i == 200) CHECK_FALSE(memory.lookup_exact(InlineText{"Yes.", {}}, "en").empty());
-    }
-    batch.commit();
   }
-  CHECK(outcomes_a == outcomes_b);
-  TranslationMemory a(one_by_one), b(batched);
-  CHECK(a.stats().units == b.stats().units);
-  CHECK(a.stats().units < 400);  // there were duplicates to find
-  export_tmx(a, (dir / "a.tmx").string());
-  export_tmx(b, (dir / "b.tmx").string());
-  std::ifstream fa(dir / "a.tmx"), fb(dir / "b.tmx");
-  std::string ta((std::istreambuf_iterator<char>(fa)), {}), tb((std::istreambuf_iterator<char>(fb)), {});
-  CHECK(ta == tb);
+  export_tmx(TranslationMemory(one_by_one), (dir / "a.tmx").string());
+  const std::string ta = dilmanc::test::read_file(dir / "a.tmx");
+  for (const bool lookup_midway : {false, true}) {
+    CAPTURE(lookup_midway);
+    const std::string batched = (dir / (lookup_midway ? "c.db" : "b.db")).string();
+    std::vector<AddResult::Outcome> outcomes_b;
+    {
+      TranslationMemory memory(batched);
+      TranslationMemory::Batch batch(memory);
+      for (std::size_t i = 0; i < units.size(); ++i) {
+        outcomes_b.push_back(memory.add(units[i]).outcome);
+        if (lookup_midway && i == 200) CHECK_FALSE(memory.lookup_exact(InlineText{"Yes.", {}}, "en").empty());
+      }
+      batch.commit();
+    }
+    CHECK(outcomes_a == outcomes_b);
+    TranslationMemory a(one_by_one), b(batched);
+    CHECK(a.stats().units == b.stats().units);
+    CHECK(a.stats().units < 400);  // there were duplicates to find
+    export_tmx(b, (dir / "b.tmx").string());
+    CHECK(ta == dilmanc::test::read_file(dir / "b.tmx"));
+    // One exact-lookup row per variant, whichever way it was written.
+    CHECK(query_int(batched, "SELECT count(*) FROM variant_hashes") == query_int(batched, "SELECT count(*) FROM variants"));
+    CHECK(query_int(batched, "SELECT count(*) FROM variants v WHERE NOT EXISTS (SELECT 1 FROM variant_hashes h"
+                             " WHERE h.lang = v.lang AND h.hash = v.segment_hash AND h.variant_id = v.id)") == 0);
+  }
 }
 
 TEST_CASE("context: the same source in another context is a unit of its own, in-context first") {

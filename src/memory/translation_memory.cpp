@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "memory/schema_migration.h"
 #include "memory/fuzzy_index.h"
 #include "memory/sqlite.h"
+#include "memory/variant_hashes.h"
 
 namespace dilmanc {
 
@@ -70,7 +72,7 @@ using memory::PreparedUnit;
 using memory::PreparedVariant;
 using sql::Statement;
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Each step upgrades the schema from version k to k + 1; step 0 creates the first one.
 // A new version appends its ALTER/CREATE step here and raises kSchemaVersion.
@@ -164,73 +166,32 @@ CREATE UNIQUE INDEX concordance_by_term ON concordance_terms(lang, segment, term
 DELETE FROM concordance_segments;
 UPDATE meta SET value = '0' WHERE key = 'concordance_through';
 )sql",
+    // Version 4: exact lookup through a table of (language, hash, variant id) that the
+    // program writes beside each variant, instead of an index on variants: a batch filling
+    // an empty memory holds its rows back and writes them in key order before its commit
+    // (memory/variant_hashes.h). The column's new name makes a program of version 3 that
+    // still has the memory open fail on its next insert instead of adding variants exact
+    // lookup would not find. A variant deleted by other means takes its row with it.
+    R"sql(
+DROP INDEX variants_by_hash;
+ALTER TABLE variants RENAME COLUMN hash TO segment_hash;
+CREATE TABLE variant_hashes(
+  lang TEXT NOT NULL,
+  hash INTEGER NOT NULL,
+  variant_id INTEGER NOT NULL,
+  PRIMARY KEY(lang, hash, variant_id)) WITHOUT ROWID;
+INSERT INTO variant_hashes(lang, hash, variant_id)
+  SELECT lang, segment_hash, id FROM variants ORDER BY lang, segment_hash, id;
+CREATE TRIGGER variants_hash_delete AFTER DELETE ON variants BEGIN
+  DELETE FROM variant_hashes WHERE lang = old.lang AND hash = old.segment_hash AND variant_id = old.id;
+END;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 struct StoredVariant {
   std::int64_t id = 0;
   std::string lang, text, codes;
-};
-
-// The (language, hash) pairs of the variants a batch wrote into a memory that had none
-// before it, as 32-bit fingerprints in an open-addressing table: a pair not in it is in no
-// variant of the memory, and its duplicate lookup (an index search per unit) is skipped.
-// The batch holds the write lock, so no other process adds meanwhile.
-class NewHashes {
- public:
-  bool active() const { return active_; }
-  void start() {
-    active_ = true;
-    slots_.assign(1 << 16, 0);
-    size_ = 0;
-  }
-  void stop() {
-    active_ = false;
-    std::vector<std::uint32_t>().swap(slots_);
-    size_ = 0;
-  }
-  void insert(std::string_view lang, std::int64_t hash) {
-    const std::uint32_t f = fingerprint(lang, hash);
-    std::size_t i = slot_of(f);
-    while (slots_[i] != 0 && slots_[i] != f) i = (i + 1) & (slots_.size() - 1);
-    if (slots_[i] == f) return;
-    slots_[i] = f;
-    if (++size_ * 2 > slots_.size()) grow();
-  }
-  bool contains(std::string_view lang, std::int64_t hash) const {
-    const std::uint32_t f = fingerprint(lang, hash);
-    for (std::size_t i = slot_of(f); slots_[i] != 0; i = (i + 1) & (slots_.size() - 1))
-      if (slots_[i] == f) return true;
-    return false;
-  }
-
- private:
-  static std::uint32_t fingerprint(std::string_view lang, std::int64_t hash) {
-    std::uint64_t h = static_cast<std::uint64_t>(hash);
-    for (unsigned char c : lang) h = (h ^ c) * 0x100000001b3ull;
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 32;
-    const auto f = static_cast<std::uint32_t>(h);
-    return f == 0 ? 1 : f;
-  }
-  std::size_t slot_of(std::uint32_t f) const {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(f) * 0x9E3779B97F4A7C15ull) >> 20) & (slots_.size() - 1);
-  }
-  void grow() {
-    std::vector<std::uint32_t> old(slots_.size() * 2, 0);
-    old.swap(slots_);
-    for (std::uint32_t f : old) {
-      if (f == 0) continue;
-      std::size_t i = slot_of(f);
-      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = f;
-    }
-  }
-
-  bool active_ = false;
-  std::vector<std::uint32_t> slots_;
-  std::size_t size_ = 0;
 };
 
 }  // namespace
@@ -242,11 +203,13 @@ struct TranslationMemory::Impl {
   bool in_batch = false;
   std::uint64_t concordance_queries = 0;  // on this connection
   memory::ConcordanceWriter concordance;  // postings of this transaction's variants
-  NewHashes new_hashes;                    // while a batch fills an empty memory
+  // Rows of variant_hashes held back while a batch fills an empty memory.
+  memory::PendingHashes pending_hashes;
 
   // Prepared on first use.
-  std::unique_ptr<Statement> find_by_hash, insert_unit, insert_variant, insert_annotation,
+  std::unique_ptr<Statement> find_by_hash, check_held_back, insert_hash, insert_unit, insert_variant, insert_annotation,
       unit_row, unit_variants, unit_annotations, refresh_unit, refresh_variant;
+  std::vector<std::int64_t> held_back_ids;
 
   int busy_timeout_ms;
 
@@ -284,10 +247,10 @@ struct TranslationMemory::Impl {
   // A rolled-back transaction may have dropped tables created inside it (search tables,
   // index tables) that cached statements still refer to: start again on a fresh connection.
   void after_rollback() {
-    for (auto* slot : {&find_by_hash, &insert_unit, &insert_variant, &insert_annotation, &unit_row, &unit_variants,
+    for (auto* slot : {&find_by_hash, &check_held_back, &insert_hash, &insert_unit, &insert_variant, &insert_annotation, &unit_row, &unit_variants,
                        &unit_annotations, &refresh_unit, &refresh_variant})
       slot->reset();
-    new_hashes.stop();
+    pending_hashes.stop();
     concordance.clear();
     db.reopen();
     configure();
@@ -309,7 +272,7 @@ struct TranslationMemory::Impl {
   // annotations. Indexes kept inside the memory file (such as a fuzzy-match index) hook in here.
   std::int64_t write_variant(std::int64_t unit_id, const PreparedUnit& unit, const PreparedVariant& v) {
     auto& s = prepared(insert_variant,
-                       "INSERT INTO variants(unit_id, lang, tag, text, codes, normalized, hash,"
+                       "INSERT INTO variants(unit_id, lang, tag, text, codes, normalized, segment_hash,"
                        " created_at, created_by, changed_at, changed_by, usage_count, last_used_at)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     const Variant& src = unit.unit.variants[v.index];
@@ -320,7 +283,11 @@ struct TranslationMemory::Impl {
     s.bind(12, src.usage_count).bind_view_or_null(13, src.last_used_at);
     s.run();
     const std::int64_t id = db.last_insert_id();
-    if (new_hashes.active()) new_hashes.insert(v.lang, v.hash);
+    if (!pending_hashes.add(v.lang, v.hash, id)) {
+      pending_hashes.write(db);  // when held back until now
+      prepared(insert_hash, "INSERT INTO variant_hashes(lang, hash, variant_id) VALUES (?1, ?2, ?3)")
+          .bind_view(1, v.lang).bind(2, v.hash).bind(3, id).run();
+    }
     concordance.add(v.lang, id, std::move(v.terms));
     if (concordance.wants_flush()) concordance.flush(db, 0);
     memory::index_variant(db, id, v.lang, v.fuzzy);
@@ -496,21 +463,42 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
   const std::string source_lang = primary_language(unit.source_lang);
   bool has_source = false;
   for (const auto& p : prepared_variants) has_source = has_source || p.lang == source_lang;
-  auto& find = prepared(find_by_hash,
-                        "SELECT v.unit_id FROM variants v JOIN units u ON u.id = v.unit_id"
-                        " WHERE v.lang = ?1 AND v.hash = ?2 AND v.text = ?3 AND coalesce(v.codes, '') = ?4"
-                        " AND u.context_prev IS ?5 AND u.context_next IS ?6"
-                        " ORDER BY u.changed_at DESC, u.id DESC");
   std::vector<std::int64_t> candidates;
+  auto take = [&candidates](std::int64_t id) {
+    if (std::find(candidates.begin(), candidates.end(), id) == candidates.end()) candidates.push_back(id);
+  };
   for (const auto& p : prepared_variants) {
     if (has_source && p.lang != source_lang) continue;
-    if (new_hashes.active() && !new_hashes.contains(p.lang, p.hash)) continue;
+    if (pending_hashes.active()) {
+      // Every variant of the memory is held back here: the ids from memory, the rest of
+      // the test, and the order of the query below, from the rows.
+      held_back_ids.clear();
+      pending_hashes.find(p.lang, p.hash, held_back_ids);
+      if (held_back_ids.empty()) continue;
+      auto& check = prepared(check_held_back,
+                             "SELECT u.id, u.changed_at FROM variants v JOIN units u ON u.id = v.unit_id"
+                             " WHERE v.id = ?1 AND v.text = ?2 AND coalesce(v.codes, '') = ?3"
+                             " AND u.context_prev IS ?4 AND u.context_next IS ?5");
+      std::vector<std::pair<std::string, std::int64_t>> found;
+      for (std::int64_t variant_id : held_back_ids) {
+        check.bind(1, variant_id).bind(2, p.text).bind(3, p.codes);
+        check.bind_optional(4, unit.context_prev).bind_optional(5, unit.context_next);
+        while (check.step()) found.emplace_back(check.text(1), check.int64(0));
+        check.reset();
+      }
+      std::sort(found.begin(), found.end(), std::greater<>());
+      for (const auto& f : found) take(f.second);
+      continue;
+    }
+    auto& find = prepared(find_by_hash,
+                          "SELECT v.unit_id FROM variant_hashes h JOIN variants v ON v.id = h.variant_id AND v.segment_hash = h.hash"
+                          " JOIN units u ON u.id = v.unit_id"
+                          " WHERE h.lang = ?1 AND h.hash = ?2 AND v.text = ?3 AND coalesce(v.codes, '') = ?4"
+                          " AND u.context_prev IS ?5 AND u.context_next IS ?6"
+                          " ORDER BY u.changed_at DESC, u.id DESC");
     find.bind(1, p.lang).bind(2, p.hash).bind(3, p.text).bind(4, p.codes);
     find.bind_optional(5, unit.context_prev).bind_optional(6, unit.context_next);
-    while (find.step()) {
-      std::int64_t id = find.int64(0);
-      if (std::find(candidates.begin(), candidates.end(), id) == candidates.end()) candidates.push_back(id);
-    }
+    while (find.step()) take(find.int64(0));
     find.reset();
   }
 
@@ -649,8 +637,9 @@ TranslationMemory::Batch::Batch(TranslationMemory& memory) : memory_(memory) {
   memory_.impl_->db.exec("BEGIN IMMEDIATE");
   memory_.impl_->in_batch = true;
   try {
-    sql::Statement any(memory_.impl_->db, "SELECT EXISTS (SELECT 1 FROM variants)");
-    if (any.step() && any.int64(0) == 0) memory_.impl_->new_hashes.start();
+    sql::Statement any(memory_.impl_->db,
+                       "SELECT EXISTS (SELECT 1 FROM variants) OR EXISTS (SELECT 1 FROM variant_hashes)");
+    if (any.step() && any.int64(0) == 0) memory_.impl_->pending_hashes.start();
   } catch (...) {
     sqlite3_exec(memory_.impl_->db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     memory_.impl_->in_batch = false;
@@ -673,9 +662,9 @@ void TranslationMemory::Batch::commit() {
   if (!open_) return;
   memory_.impl_->concordance.flush(memory_.impl_->db, 0);
   memory::finish_fuzzy_index(memory_.impl_->db);
+  memory_.impl_->pending_hashes.write(memory_.impl_->db);
   memory_.impl_->db.exec("COMMIT");
   memory_.impl_->in_batch = false;
-  memory_.impl_->new_hashes.stop();
   open_ = false;
 }
 
@@ -805,9 +794,12 @@ std::vector<TranslationUnit> TranslationMemory::lookup_exact(const InlineText& s
                                                              std::optional<std::int64_t> context_prev,
                                                              std::optional<std::int64_t> context_next) const {
   const std::string text = is_nfc(source.text) ? source.text : to_nfc(source.text);
+  // Inside a batch that holds rows back: written now, and one by one from now on.
+  impl_->pending_hashes.write(impl_->db);
   Statement s(impl_->db,
-              "SELECT v.unit_id FROM variants v JOIN units u ON u.id = v.unit_id"
-              " WHERE v.lang = ?1 AND v.hash = ?2 AND v.text = ?3"
+              "SELECT v.unit_id FROM variant_hashes h JOIN variants v ON v.id = h.variant_id AND v.segment_hash = h.hash"
+              " JOIN units u ON u.id = v.unit_id"
+              " WHERE h.lang = ?1 AND h.hash = ?2 AND v.text = ?3"
               " ORDER BY (u.context_prev IS ?4 AND u.context_next IS ?5) DESC, u.changed_at DESC, u.id DESC");
   s.bind(1, primary_language(lang)).bind(2, segment_hash(text)).bind(3, text);
   s.bind_optional(4, context_prev).bind_optional(5, context_next);

@@ -1,0 +1,60 @@
+// The exact-lookup index of the memory: the table variant_hashes, one row (language, hash,
+// variant id) per variant, written beside the variant (docs/memory-format.md, "Exact
+// lookup"). A batch that fills an empty memory holds its rows back instead and writes them,
+// sorted, before its commit: as an index on variants, updated one variant at a time in the
+// random order of the hashes, they took a fifth of a bulk import's CPU time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dilmanc::sql {
+class Database;
+}
+
+namespace dilmanc::memory {
+
+// The rows of variants written while active, held back from the table: their lookup (the
+// duplicate check of an import) from memory, their writing in key order.
+// Belongs to one connection and its thread.
+class PendingHashes {
+ public:
+  bool active() const { return active_; }
+  // Holds rows back from now on. Only for a memory without variants, inside a transaction
+  // that holds the write lock (Batch): the rows held back are then all there are.
+  void start();
+  // Forgets the rows held back (after a rollback) and stops holding back.
+  void stop();
+
+  // Holds the row of a new variant back. False (nothing held) when not active or when it
+  // cannot: the caller writes the row itself, after write() in the second case.
+  bool add(std::string_view lang, std::int64_t hash, std::int64_t variant_id);
+  // Ids of the variants held back with this language and hash, in the order added.
+  void find(std::string_view lang, std::int64_t hash, std::vector<std::int64_t>& ids) const;
+  // Writes the rows held back to variant_hashes in key order, inside the caller's
+  // transaction, and stops holding back. Throws Error(kIo).
+  void write(sql::Database& db);
+
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  // The variant id in the low 56 bits, the language's index in languages_ above.
+  struct Entry {
+    std::int64_t hash;
+    std::uint64_t lang_and_id;
+  };
+  static constexpr int kIdBits = 56;
+  int language_index(std::string_view lang);
+  std::size_t slot_of(int lang, std::int64_t hash) const;
+  void grow();
+
+  bool active_ = false;
+  std::vector<std::string> languages_;
+  std::vector<Entry> entries_;
+  // Open addressing over entries_: index + 1, 0 for an empty slot; at most half full.
+  std::vector<std::uint32_t> slots_;
+};
+
+}  // namespace dilmanc::memory
