@@ -59,6 +59,8 @@ PreparedUnit prepare_unit(TranslationUnit unit);
 // Adds inside the memory's open Batch (Error(kUsage) without one).
 AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
 
+class Writeback;
+
 // Set up before a Batch that may fill an empty memory (an import), torn down after it.
 // When the memory holds no variant and no other connection has the file open, the file
 // leaves the write-ahead log for a rollback journal until the destructor: the batch then
@@ -66,7 +68,9 @@ AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
 // log, then the checkpoint at the commit): a 1M-unit import spent 4 of its 36 s in that
 // checkpoint, alone on one core. A memory without variants has nothing to journal.
 // Meanwhile other processes wait to read it, up to their busy timeout, instead of
-// reading the empty memory. The destructor switches the file back to the log.
+// reading the empty memory. Meanwhile the kernel is asked every half second to start
+// writing the file's modified pages (memory/writeback.h). The destructor switches the file
+// back to the log.
 class BulkWrite {
  public:
   explicit BulkWrite(TranslationMemory& memory);
@@ -80,6 +84,7 @@ class BulkWrite {
   void restore() noexcept;
   TranslationMemory& memory_;
   bool active_ = false;
+  std::unique_ptr<Writeback> writeback_;  // memory/writeback.h, while active
 };
 
 // search_key, faster for text of ASCII and basic Cyrillic (the same result).

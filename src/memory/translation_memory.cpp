@@ -22,6 +22,7 @@
 #include "memory/fuzzy_index.h"
 #include "memory/sqlite.h"
 #include "memory/variant_hashes.h"
+#include "memory/writeback.h"
 
 namespace dilmanc {
 
@@ -705,6 +706,7 @@ BulkWrite::BulkWrite(TranslationMemory& memory) : memory_(memory) {
     // the growing file would count against the process's memory. FULL: the rollback
     // journal's safe setting (NORMAL is the log's).
     impl.db.exec("PRAGMA mmap_size = 0; PRAGMA synchronous = FULL");
+    writeback_ = std::make_unique<Writeback>(impl.db.path(), 500);
   } catch (...) {
     restore();
     throw;
@@ -716,6 +718,7 @@ BulkWrite::~BulkWrite() { restore(); }
 void BulkWrite::restore() noexcept {
   if (!active_) return;
   active_ = false;
+  writeback_.reset();
   // The connection may be a new one (a rolled-back batch reopens it); the file's mode is
   // the same. Other processes that opened the file meanwhile want the log too and may win
   // the switch: a few seconds of tries, after which the next opening switches.
