@@ -89,6 +89,11 @@ TEST_CASE("held-back rows are found by language and hash in the order added, and
   pending.find("ru", 12345, ids);          // a hash never added
   CHECK(ids.empty());
 
+  // Sorting starts beside other work; no rows are taken after it.
+  pending.sort_in_background();
+  CHECK(pending.active());
+  CHECK_FALSE(pending.findable());
+  CHECK_FALSE(pending.add("en", 1, id + 1));
   pending.write(db);
   CHECK_FALSE(pending.active());
   CHECK(pending.size() == 0);

@@ -470,6 +470,8 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
   };
   for (const auto& p : prepared_variants) {
     if (has_source && p.lang != source_lang) continue;
+    // (After a failed commit the batch may go on: its rows are written, then looked up in SQLite.)
+    if (pending_hashes.active() && !pending_hashes.findable()) pending_hashes.write(db);
     if (pending_hashes.active()) {
       // Every variant of the memory is held back here: the ids from memory, the rest of
       // the test, and the order of the query below, from the rows.
@@ -661,6 +663,7 @@ TranslationMemory::Batch::~Batch() {
 
 void TranslationMemory::Batch::commit() {
   if (!open_) return;
+  memory_.impl_->pending_hashes.sort_in_background();
   memory_.impl_->concordance.flush(memory_.impl_->db, 0);
   memory::finish_fuzzy_index(memory_.impl_->db);
   memory_.impl_->pending_hashes.write(memory_.impl_->db);

@@ -20,6 +20,9 @@ void PendingHashes::start() {
 }
 
 void PendingHashes::stop() {
+  if (sorter_.joinable()) sorter_.join();
+  sorted_ = false;
+  sorting_ = false;
   active_ = false;
   std::vector<std::string>().swap(languages_);
   std::vector<Entry>().swap(entries_);
@@ -53,7 +56,7 @@ void PendingHashes::grow() {
 }
 
 bool PendingHashes::add(std::string_view lang, std::int64_t hash, std::int64_t variant_id) {
-  if (!active_ || variant_id < 0 || static_cast<std::uint64_t>(variant_id) > kIdMask ||
+  if (!active_ || sorting_ || variant_id < 0 || static_cast<std::uint64_t>(variant_id) > kIdMask ||
       entries_.size() >= 0xFFFFFFF0u)
     return false;
   const int index = language_index(lang);
@@ -67,6 +70,7 @@ bool PendingHashes::add(std::string_view lang, std::int64_t hash, std::int64_t v
 }
 
 void PendingHashes::find(std::string_view lang, std::int64_t hash, std::vector<std::int64_t>& ids) const {
+  if (!findable()) return;
   const auto it = std::find(languages_.begin(), languages_.end(), lang);
   if (it == languages_.end()) return;
   const auto index = static_cast<std::uint64_t>(it - languages_.begin());
@@ -77,9 +81,14 @@ void PendingHashes::find(std::string_view lang, std::int64_t hash, std::vector<s
   }
 }
 
-void PendingHashes::write(sql::Database& db) {
-  if (!active_) return;
+void PendingHashes::sort_in_background() {
+  if (!active_ || sorting_) return;
+  sorting_ = true;
   std::vector<std::uint32_t>().swap(slots_);
+  sorter_ = std::thread([this] { sort(); });
+}
+
+void PendingHashes::sort() {
   // The table's key order: language (as SQLite compares text, byte by byte), hash, id.
   // Rows in that order go in at the right edge of its B-tree, each a short step from the last.
   std::vector<std::size_t> by_name(languages_.size());
@@ -93,6 +102,16 @@ void PendingHashes::write(sql::Database& db) {
     if (a.hash != b.hash) return a.hash < b.hash;
     return (a.lang_and_id & kIdMask) < (b.lang_and_id & kIdMask);
   });
+  sorted_ = true;
+}
+
+void PendingHashes::write(sql::Database& db) {
+  if (!active_) return;
+  if (sorter_.joinable()) sorter_.join();
+  if (!sorted_) {
+    std::vector<std::uint32_t>().swap(slots_);
+    sort();
+  }
   // Many rows per statement: one statement per row cost as much again as the inserts.
   constexpr std::size_t kRows = 64;
   std::string many = "INSERT INTO variant_hashes(lang, hash, variant_id) VALUES (?, ?, ?)";

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace dilmanc::sql {
@@ -22,6 +23,8 @@ namespace dilmanc::memory {
 class PendingHashes {
  public:
   bool active() const { return active_; }
+  // True while find() can be asked: active and not sorting.
+  bool findable() const { return active_ && !sorting_; }
   // Holds rows back from now on. Only for a memory without variants, inside a transaction
   // that holds the write lock (Batch): the rows held back are then all there are.
   void start();
@@ -29,13 +32,23 @@ class PendingHashes {
   void stop();
 
   // Holds the row of a new variant back. False (nothing held) when not active or when it
-  // cannot: the caller writes the row itself, after write() in the second case.
+  // cannot (also once sorting): the caller writes the row itself, after write() in the
+  // second case.
   bool add(std::string_view lang, std::int64_t hash, std::int64_t variant_id);
-  // Ids of the variants held back with this language and hash, in the order added.
+  // Ids of the variants held back with this language and hash, in the order added. Only
+  // while findable().
   void find(std::string_view lang, std::int64_t hash, std::vector<std::int64_t>& ids) const;
+  // Starts sorting the rows held back into key order on a thread of its own, so that it
+  // runs beside the caller's last other work before the commit.
+  void sort_in_background();
   // Writes the rows held back to variant_hashes in key order, inside the caller's
   // transaction, and stops holding back. Throws Error(kIo).
   void write(sql::Database& db);
+
+  PendingHashes() = default;
+  ~PendingHashes() { stop(); }
+  PendingHashes(const PendingHashes&) = delete;
+  PendingHashes& operator=(const PendingHashes&) = delete;
 
   std::size_t size() const { return entries_.size(); }
 
@@ -49,12 +62,16 @@ class PendingHashes {
   int language_index(std::string_view lang);
   std::size_t slot_of(int lang, std::int64_t hash) const;
   void grow();
+  void sort();
 
   bool active_ = false;
   std::vector<std::string> languages_;
   std::vector<Entry> entries_;
   // Open addressing over entries_: index + 1, 0 for an empty slot; at most half full.
   std::vector<std::uint32_t> slots_;
+  std::thread sorter_;
+  bool sorting_ = false;  // sort_in_background() called: no more adds or finds
+  bool sorted_ = false;
 };
 
 }  // namespace dilmanc::memory
