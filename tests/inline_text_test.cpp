@@ -27,6 +27,21 @@ TEST_CASE("InlineText shows codes as {n}...{/n} and strips them for plain text")
   CHECK(check_codes(t).empty());
 }
 
+TEST_CASE("plain text keeps other private-use characters and text between markers in place") {
+  InlineText t;
+  append_code(t, code(InlineCode::Kind::kPlaceholder, 1, "x"));
+  append_text(t, "\uE000a\uE100b\uE104");  // same lead bytes as the markers, not markers
+  append_code(t, code(InlineCode::Kind::kOpening, 2));
+  append_code(t, code(InlineCode::Kind::kPlaceholder, 3, "x"));
+  append_text(t, "c");
+  append_code(t, code(InlineCode::Kind::kClosing, 2));
+  CHECK(plain_text(t) == "\uE000a\uE100b\uE104c");
+  CHECK(plain_text(InlineText{"no markers at all", {}}) == "no markers at all");
+  CHECK(plain_text(InlineText{}).empty());
+  // A marker cut short at the end is text (plain_text does not judge it).
+  CHECK(plain_text(InlineText{"a\xEE\x84", {}}) == "a\xEE\x84");
+}
+
 TEST_CASE("check_codes finds unbalanced, duplicated and crossed codes") {
   InlineText unclosed;
   append_code(unclosed, code(InlineCode::Kind::kOpening, 1));

@@ -96,6 +96,19 @@ TEST_CASE("TMX: inline codes map to InlineText") {
   CHECK(t.codes[7].original == "xsub text");
 }
 
+TEST_CASE("TMX: marker characters in a file's text are dropped, other private-use characters kept") {
+  // U+E101..U+E103 stand for inline codes inside dilmanc: a file's own are not codes.
+  TempDir dir;
+  write_file(dir / "m.tmx", tmx("<tu><tuv xml:lang=\"en\"><seg>\uE101A\uE000b <ph>x</ph>\uE102c\uE103"
+                                "</seg></tuv><tuv xml:lang=\"ru\"><seg>\uE100Б\uE104</seg></tuv></tu>"));
+  auto entries = read_all((dir / "m.tmx").string());
+  REQUIRE(entries.size() == 1);
+  const InlineText& en = entries[0].unit.variants[0].text;
+  CHECK(display_text(en) == "A\uE000b {1/}c");
+  CHECK(plain_text(en) == "A\uE000b c");
+  CHECK(entries[0].unit.variants[1].text.text == "\uE100Б\uE104");
+}
+
 TEST_CASE("TMX: x attributes give the ids, overlapping pairs become isolated codes") {
   TempDir dir;
   write_file(dir / "x.tmx", tmx(R"(<tu><tuv xml:lang="en"><seg><ph x="5"/>a<bpt i="1" x="2">[</bpt>b<ept i="1">]</ept></seg></tuv>

@@ -38,16 +38,21 @@ std::string tmx_date_from_iso(std::string_view iso) {
 }
 
 std::string strip_markers(std::string_view text) {
+  // Spans between markers copied whole: text read from a file has none (plain_text's way).
   std::string out;
   out.reserve(text.size());
   InlineCode::Kind kind;
-  for (std::size_t i = 0; i < text.size();) {
-    if (marker_at(text, i, &kind)) {
-      i += kMarkerBytes;
+  std::size_t from = 0;
+  for (std::size_t i = text.find('\xEE'); i != std::string_view::npos; i = text.find('\xEE', i)) {
+    if (!marker_at(text, i, &kind)) {
+      ++i;
       continue;
     }
-    out += text[i++];
+    out.append(text, from, i - from);
+    i += kMarkerBytes;
+    from = i;
   }
+  out.append(text, from);
   return out;
 }
 

@@ -25,16 +25,22 @@ bool marker_at(std::string_view text, std::size_t pos, InlineCode::Kind* kind) {
 }
 
 std::string plain_text(const InlineText& t) {
+  // Spans between markers copied whole: most text has none.
+  const std::string_view text = t.text;
   std::string out;
-  out.reserve(t.text.size());
+  out.reserve(text.size());
   InlineCode::Kind kind;
-  for (std::size_t i = 0; i < t.text.size();) {
-    if (marker_at(t.text, i, &kind)) {
-      i += kMarkerBytes;
+  std::size_t from = 0;
+  for (std::size_t i = text.find('\xEE'); i != std::string_view::npos; i = text.find('\xEE', i)) {
+    if (!marker_at(text, i, &kind)) {
+      ++i;
       continue;
     }
-    out += t.text[i++];
+    out.append(text, from, i - from);
+    i += kMarkerBytes;
+    from = i;
   }
+  out.append(text, from);
   return out;
 }
 
