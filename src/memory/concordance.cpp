@@ -185,6 +185,7 @@ struct ConcordanceWriter::Gatherer {
   std::vector<Language> languages;  // the worker's while it runs
   std::vector<std::string> names;   // the writer's: language index by name
   std::vector<Variant> batch;       // the writer's: not yet handed over
+  std::vector<std::size_t> home;    // gather()'s: the home slots of a variant's terms
 
   std::mutex mutex;
   std::condition_variable work, idle;
@@ -258,23 +259,37 @@ struct ConcordanceWriter::Gatherer {
       if (l.variants == 0) l.first_id = v.id;
       l.last_id = v.id;
       ++l.variants;
-      for (std::uint64_t t : v.terms) {
+      // The slots and lists of a variant's terms are far apart in large tables: asked for
+      // all at once, their cache misses overlap instead of coming one after another. First
+      // the slots, then the lists they name (made when new), then the appends.
+      const std::size_t n = v.terms.size();
+      const std::size_t prefetch_mask = l.slots.size() - 1;
+      home.resize(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        home[k] = slot_of(v.terms[k] | (std::uint64_t{1} << 63), prefetch_mask);
+        __builtin_prefetch(&l.slots[home[k]]);
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::uint64_t t = v.terms[k];
         const std::uint64_t key = t | (std::uint64_t{1} << 63);
-        std::size_t mask = l.slots.size() - 1;
-        std::size_t i = slot_of(key, mask);
+        const std::size_t mask = l.slots.size() - 1;
+        std::size_t i = mask == prefetch_mask ? home[k] : slot_of(key, mask);
         while (l.slots[i].key != key && l.slots[i].key != 0) i = (i + 1) & mask;
+        std::uint32_t list = l.slots[i].list;
         if (l.slots[i].key == 0) {
-          l.slots[i] = Slot{key, static_cast<std::uint32_t>(l.lists.size())};
+          list = static_cast<std::uint32_t>(l.lists.size());
+          l.slots[i] = Slot{key, list};
           l.lists.push_back(List{t, {}, 0});
           if (l.lists.size() * 2 > l.slots.size()) grow(l);
-          List& list = l.lists.back();
-          put_varint(list.bytes, static_cast<std::uint64_t>(v.id));
-          list.last = v.id;
-          continue;
+        } else {
+          __builtin_prefetch(&l.lists[list]);
         }
-        List& list = l.lists[l.slots[i].list];
+        home[k] = list;
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        List& list = l.lists[home[k]];
         if (list.last == v.id) continue;  // a term the variant has twice
-        put_varint(list.bytes, static_cast<std::uint64_t>(v.id - list.last));
+        put_varint(list.bytes, static_cast<std::uint64_t>(v.id - list.last));  // a new list: last = 0
         list.last = v.id;
       }
       std::vector<std::uint64_t>().swap(v.terms);
