@@ -94,6 +94,15 @@ TEST_CASE("held-back rows are found by language and hash in the order added, and
   CHECK(pending.active());
   CHECK_FALSE(pending.findable());
   CHECK_FALSE(pending.add("en", 1, id + 1));
+  // A write that fails part way (here a row already there, the last in key order) writes
+  // none, and can be tried again.
+  db.exec(("INSERT INTO variant_hashes VALUES ('ru', " + std::to_string(hash_of(1999)) + ", " +
+           std::to_string(std::int64_t{per_key - 1} * keys + 1999 + 1) + ")").c_str());
+  CHECK_THROWS(pending.write(db));
+  CHECK(count(db, "SELECT count(*) FROM variant_hashes") == 1);
+  CHECK(pending.active());
+  CHECK_FALSE(pending.findable());
+  db.exec("DELETE FROM variant_hashes");
   pending.write(db);
   CHECK_FALSE(pending.active());
   CHECK(pending.size() == 0);
@@ -120,6 +129,8 @@ TEST_CASE("a rolled-back batch into an empty memory leaves no rows, and later wr
     CHECK(memory.add(en_ru("The minister arrived.", "Министр прибыл.")).outcome == AddResult::Outcome::kAdded);
     CHECK(memory.add(en_ru("The minister arrived.", "Министр прибыл.")).outcome == AddResult::Outcome::kUpdated);
     CHECK(memory.add(en_ru("The minister arrived.", "Министр приехал.")).outcome == AddResult::Outcome::kAdded);
+    CHECK(memory.stats().variants_per_language.at("ru") == 2);  // counts the rows held back
+    CHECK(memory.add(en_ru("The minister arrived.", "Министр прибыл.")).outcome == AddResult::Outcome::kUpdated);
     batch.commit();
   }
   check_rows_match(path);

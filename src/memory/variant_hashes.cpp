@@ -109,9 +109,23 @@ void PendingHashes::write(sql::Database& db) {
   if (!active_) return;
   if (sorter_.joinable()) sorter_.join();
   if (!sorted_) {
+    sorting_ = true;  // no finds or adds from here on, even should the writing fail
     std::vector<std::uint32_t>().swap(slots_);
     sort();
   }
+  // All rows or none, so that a write that failed (a full disk) can be tried again.
+  db.exec("SAVEPOINT dilmanc_hashes");
+  try {
+    insert_sorted(db);
+    db.exec("RELEASE dilmanc_hashes");
+  } catch (...) {
+    sqlite3_exec(db.handle(), "ROLLBACK TO dilmanc_hashes; RELEASE dilmanc_hashes", nullptr, nullptr, nullptr);
+    throw;
+  }
+  stop();
+}
+
+void PendingHashes::insert_sorted(sql::Database& db) const {
   // Many rows per statement: one statement per row cost as much again as the inserts.
   constexpr std::size_t kRows = 64;
   std::string many = "INSERT INTO variant_hashes(lang, hash, variant_id) VALUES (?, ?, ?)";
@@ -131,7 +145,6 @@ void PendingHashes::write(sql::Database& db) {
     bind(insert_one, 1, entries_[k]);
     insert_one.run();
   }
-  stop();
 }
 
 }  // namespace dilmanc::memory

@@ -1,8 +1,8 @@
 // The exact-lookup index of the memory: the table variant_hashes, one row (language, hash,
-// variant id) per variant, written beside the variant (docs/memory-format.md, "Exact
-// lookup"). A batch that fills an empty memory holds its rows back instead and writes them,
-// sorted, before its commit: as an index on variants, updated one variant at a time in the
-// random order of the hashes, they took a fifth of a bulk import's CPU time.
+// variant id) per variant, written beside the variant (docs/memory-format.md, "Hashes"). A
+// batch that fills an empty memory holds its rows back instead and writes them, sorted,
+// before its commit: as an index on variants, updated one variant at a time in the random
+// order of the hashes, they took a fifth of a bulk import's CPU time.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +42,8 @@ class PendingHashes {
   // runs beside the caller's last other work before the commit.
   void sort_in_background();
   // Writes the rows held back to variant_hashes in key order, inside the caller's
-  // transaction, and stops holding back. Throws Error(kIo).
+  // transaction, and stops holding back. Throws Error(kIo) having written none of them,
+  // still holding them (no longer findable): it can be called again.
   void write(sql::Database& db);
 
   PendingHashes() = default;
@@ -63,6 +64,7 @@ class PendingHashes {
   std::size_t slot_of(int lang, std::int64_t hash) const;
   void grow();
   void sort();
+  void insert_sorted(sql::Database& db) const;
 
   bool active_ = false;
   std::vector<std::string> languages_;
