@@ -208,8 +208,8 @@ struct TranslationMemory::Impl {
   memory::PendingHashes pending_hashes;
 
   // Prepared on first use.
-  std::unique_ptr<Statement> find_by_hash, check_held_back, insert_hash, insert_unit, insert_variant, insert_annotation,
-      unit_row, unit_variants, unit_annotations, refresh_unit, refresh_variant;
+  std::unique_ptr<Statement> find_by_hash, check_held_back, insert_hash, insert_unit, insert_variant,
+      insert_annotation, unit_row, unit_variants, unit_annotations, refresh_unit, refresh_variant;
   std::vector<std::int64_t> held_back_ids;
 
   int busy_timeout_ms;
@@ -248,8 +248,9 @@ struct TranslationMemory::Impl {
   // A rolled-back transaction may have dropped tables created inside it (search tables,
   // index tables) that cached statements still refer to: start again on a fresh connection.
   void after_rollback() {
-    for (auto* slot : {&find_by_hash, &check_held_back, &insert_hash, &insert_unit, &insert_variant, &insert_annotation, &unit_row, &unit_variants,
-                       &unit_annotations, &refresh_unit, &refresh_variant})
+    for (auto* slot : {&find_by_hash, &check_held_back, &insert_hash, &insert_unit, &insert_variant,
+                       &insert_annotation, &unit_row, &unit_variants, &unit_annotations, &refresh_unit,
+                       &refresh_variant})
       slot->reset();
     pending_hashes.stop();
     concordance.clear();
@@ -494,7 +495,8 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
       continue;
     }
     auto& find = prepared(find_by_hash,
-                          "SELECT v.unit_id FROM variant_hashes h JOIN variants v ON v.id = h.variant_id AND v.segment_hash = h.hash"
+                          "SELECT v.unit_id FROM variant_hashes h"
+                          " JOIN variants v ON v.id = h.variant_id AND v.segment_hash = h.hash"
                           " JOIN units u ON u.id = v.unit_id"
                           " WHERE h.lang = ?1 AND h.hash = ?2 AND v.text = ?3 AND coalesce(v.codes, '') = ?4"
                           " AND u.context_prev IS ?5 AND u.context_next IS ?6"
@@ -803,7 +805,8 @@ std::vector<TranslationUnit> TranslationMemory::lookup_exact(const InlineText& s
   // Inside a batch that holds rows back: written now, and one by one from now on.
   impl_->pending_hashes.write(impl_->db);
   Statement s(impl_->db,
-              "SELECT v.unit_id FROM variant_hashes h JOIN variants v ON v.id = h.variant_id AND v.segment_hash = h.hash"
+              "SELECT v.unit_id FROM variant_hashes h"
+              " JOIN variants v ON v.id = h.variant_id AND v.segment_hash = h.hash"
               " JOIN units u ON u.id = v.unit_id"
               " WHERE h.lang = ?1 AND h.hash = ?2 AND v.text = ?3"
               " ORDER BY (u.context_prev IS ?4 AND u.context_next IS ?5) DESC, u.changed_at DESC, u.id DESC");
