@@ -16,6 +16,7 @@
 #include "match/index_keys.h"
 #include "memory/fuzzy_index_store.h"
 #include "memory/memory_internal.h"
+#include "memory/posting_runs.h"
 #include "memory/sqlite.h"
 #include "support.h"
 
@@ -598,6 +599,82 @@ TEST_CASE("fuzzy index: postings gathered in a transaction are the stored varian
   }
   compare_lookups(matcher, "!", "ru", "en", 50, 5, &nonempty);
   CHECK(nonempty > 150);
+}
+
+TEST_CASE("fuzzy index: postings that move in the middle of a transaction are merged into one chunk per word at its end") {
+  TempDir dir;
+  const std::string path = (dir / "memory.db").string();
+  struct Limit {
+    Limit() { dilmanc::memory::set_fuzzy_gather_limit(20000); }
+    ~Limit() {
+      dilmanc::memory::set_fuzzy_gather_limit(std::size_t{16} << 20);
+      dilmanc::memory::PostingRuns::set_directory_for_testing("");
+    }
+  } limit;
+  SentenceMaker maker(4242);
+  std::vector<std::vector<std::string>> sources;
+  int serial = 0;
+  auto add = [&](TranslationMemory& memory, int count) {
+    for (int i = 0; i < count; ++i) {
+      auto w = maker.sentence();
+      sources.push_back(w);
+      const std::string s = SentenceMaker::join(w);
+      memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s), ++serial));
+    }
+  };
+  auto chunks_per_key = [&](const char* sql) {
+    dilmanc::sql::Database db(path, false);
+    dilmanc::sql::Statement s(db, sql);
+    REQUIRE(s.step());
+    return s.int64(0);
+  };
+  {
+    TranslationMemory memory(path);
+    TranslationMemory::Batch batch(memory);
+    add(memory, 1500);  // postings for many moves at this limit
+    batch.commit();
+  }
+  CHECK(check_postings(path) == 0);
+  // Two chunks: the first variant's, indexed on its own as the connection's index writer
+  // was made, and one for all the rest (without the merge, one per move).
+  CHECK(chunks_per_key("SELECT count(DISTINCT chunk) FROM fuzzy_postings") == 2);
+
+  // Where the temporary file cannot be written, the batch fails and leaves the memory as it was.
+  const std::int64_t variants_before = chunks_per_key("SELECT count(*) FROM variants");
+  dilmanc::memory::PostingRuns::set_directory_for_testing((dir / "missing").string());
+  {
+    TranslationMemory memory(path);
+    bool failed = false;
+    try {
+      TranslationMemory::Batch batch(memory);
+      add(memory, 400);
+      batch.commit();
+    } catch (const dilmanc::Error& e) {
+      failed = e.kind() == dilmanc::Error::Kind::kIo;
+    }
+    CHECK(failed);
+  }
+  sources.resize(1500);
+  CHECK(chunks_per_key("SELECT count(*) FROM variants") == variants_before);
+  CHECK(check_postings(path) == 0);
+
+  // A second batch, on a connection of its own, adds two chunks the same way.
+  dilmanc::memory::PostingRuns::set_directory_for_testing("");
+  TranslationMemory memory(path);
+  {
+    TranslationMemory::Batch batch(memory);
+    add(memory, 900);
+    batch.commit();
+  }
+  CHECK(check_postings(path) == 0);
+  CHECK(chunks_per_key("SELECT count(DISTINCT chunk) FROM fuzzy_postings") == 4);
+  FuzzyMatcher matcher(memory);
+  std::size_t nonempty = 0;
+  for (int q = 0; q < 150; ++q) {
+    const auto query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+    compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
+  }
+  CHECK(nonempty > 100);
 }
 
 TEST_CASE("fuzzy index: a memory written before the index existed gets one when opened") {

@@ -172,11 +172,11 @@ inline void set_state(sql::Database& db, const char* key, std::int64_t value) {
   q.bind(1, key).bind(2, value).run();
 }
 
-// Writes one token's postings (in id order) as one row per length band, each named
-// `chunk` (the highest variant id of the move that writes them).
-inline void write_token_postings(Query& insert, std::int32_t token, std::int64_t chunk,
-                                 const std::vector<Posting>& postings, std::vector<Posting>& scratch,
-                                 std::string& blob) {
+// Hands one token's postings (in id order) to `row(token, band, ids, last id)` as one
+// stored list per length band.
+template <typename Row>
+void token_rows(std::int32_t token, const std::vector<Posting>& postings, std::vector<Posting>& scratch,
+                std::string& blob, Row&& row) {
   std::size_t start[kLengthBands + 1] = {};
   for (const Posting& p : postings) ++start[length_band(p.length) + 1];
   for (int b = 0; b < kLengthBands; ++b) start[b + 1] += start[b];
@@ -193,7 +193,7 @@ inline void write_token_postings(Query& insert, std::int32_t token, std::int64_t
       put_varint(blob, static_cast<std::uint64_t>(scratch[i].length));
       previous = scratch[i].id;
     }
-    insert.bind(1, token).bind(2, static_cast<std::int64_t>(b)).bind(3, chunk).bind_blob(4, blob.data(), blob.size()).run();
+    row(token, b, std::string_view(blob), previous);
   }
 }
 

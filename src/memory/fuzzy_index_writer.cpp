@@ -3,11 +3,12 @@
 //
 // A variant's row in fuzzy_variants is written with it. Its postings are gathered in memory
 // for the rest of the transaction and written, one chunk per token, just before the commit
-// (finish_fuzzy_index) when enough variants wait, or earlier when the gathered postings
-// grow large. Reading the waiting variants back from fuzzy_variants to build a chunk every
+// (finish_fuzzy_index) when enough variants wait. When the gathered postings grow large
+// before that, they are sorted into a run in a temporary file (memory/posting_runs.h), and
+// the runs are merged into the chunks at the end. Reading the waiting variants back from fuzzy_variants to build a chunk every
 // few thousand variants was most of the index's cost in a bulk import: many small chunks,
 // each a B-tree insert per token. The gathered postings are only a copy of what the
-// fuzzy_variants rows hold: dropping them (a rollback, a commit without finish) leaves
+// fuzzy_variants rows hold: dropping them or the runs (a rollback, a commit without finish) leaves
 // those variants waiting in the table, where the next move reads them.
 #include <sqlite3.h>
 
@@ -24,6 +25,7 @@
 #include "memory/fuzzy_index.h"
 #include "memory/fuzzy_index_store.h"
 #include "memory/memory_internal.h"
+#include "memory/posting_runs.h"
 
 namespace dilmanc::memory {
 
@@ -133,6 +135,13 @@ class Pending {
     std::vector<std::uint64_t>().swap(entries_);
     std::vector<Variant>().swap(variants_);
   }
+  // Empties it, keeping `buffer` (from take_sorted) for the next entries: in a bulk write
+  // the next ones fill it again, and fresh pages cost a fault each.
+  void reuse(std::vector<std::uint64_t> buffer) {
+    variants_.clear();
+    entries_ = std::move(buffer);
+    entries_.clear();
+  }
 
  private:
   static std::uint32_t sortable(std::int32_t token) { return static_cast<std::uint32_t>(token) ^ 0x80000000u; }
@@ -141,12 +150,18 @@ class Pending {
   std::vector<Variant> variants_;
 };
 
-// Moves the postings of every waiting variant (ids above postings_through) to
-// fuzzy_postings, one chunk per token and length band named by the highest id moved: those gathered in
-// `pending` from memory, the others (written by earlier transactions, whatever process
-// wrote them) read back from fuzzy_variants. Returns the number of variants moved.
-std::int64_t move_postings(sql::Database& db, Pending& pending) {
-  const std::int64_t through = state_value(db, "postings_through");
+// What a move took: the variants and their lowest and highest ids.
+struct Moved {
+  std::int64_t variants = 0, first = 0, last = 0;
+};
+
+// Hands the postings of every waiting variant (ids above `through`) to
+// `row(token, band, ids, last id of ids, highest id moved)`, in key order, one stored list
+// per token and length band: those gathered in `pending` from memory, the others (written
+// by earlier transactions, whatever process wrote them) read back from fuzzy_variants.
+// Empties `pending`, keeping its buffer.
+template <typename Row>
+Moved collect_postings(sql::Database& db, Pending& pending, std::int64_t through, Row&& row) {
   // The gathered copy is used only when it holds exactly the rows from its first id on.
   if (pending.variants() > 0) {
     Query rows(db, "SELECT count(*), coalesce(max(variant_id), 0) FROM fuzzy_variants WHERE variant_id >= ?1");
@@ -165,7 +180,7 @@ std::int64_t move_postings(sql::Database& db, Pending& pending) {
     Posting posting;
   };
   std::vector<Entry> entries;
-  std::int64_t last = through, moved = 0;
+  Moved moved;
   while (waiting.step()) {
     const std::int64_t id = waiting.int64(0);
     const std::int64_t length = waiting.int64(2);
@@ -175,23 +190,24 @@ std::int64_t move_postings(sql::Database& db, Pending& pending) {
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     for (std::uint64_t k : keys)
       entries.push_back({static_cast<std::int32_t>(static_cast<std::uint32_t>(k)), {id, static_cast<int>(length)}});
-    last = id;
-    ++moved;
+    if (moved.variants == 0) moved.first = id;
+    moved.last = id;
+    ++moved.variants;
   }
   waiting.reset();
   if (pending.variants() > 0) {
-    last = pending.last_id();
-    moved += pending.variants();
+    if (moved.variants == 0) moved.first = pending.first_id();
+    moved.last = pending.last_id();
+    moved.variants += pending.variants();
   }
-  if (moved == 0) return 0;
-  // In token order, so that the inserts walk the table's B-tree once; each token's
+  if (moved.variants == 0) return moved;
+  // In token order, so that the rows come in the table's key order; each token's
   // postings in id order, those read back (lower ids) before the gathered ones.
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.token != b.token ? a.token < b.token : a.posting.id < b.posting.id;
   });
-  const std::vector<std::uint64_t> gathered = pending.take_sorted();
+  std::vector<std::uint64_t> gathered = pending.take_sorted();
   auto token_of = [](std::uint64_t entry) { return Pending::token(entry); };
-  Query insert(db, "INSERT INTO fuzzy_postings(token, band, chunk, ids) VALUES (?1, ?2, ?3, ?4)");
   std::string blob;
   std::vector<Posting> postings, scratch;
   std::size_t e = 0, g = 0;
@@ -205,10 +221,75 @@ std::int64_t move_postings(sql::Database& db, Pending& pending) {
       const Pending::Variant& v = pending.variant(gathered[g]);
       postings.push_back({v.id, static_cast<int>(v.length)});
     }
-    write_token_postings(insert, token, last, postings, scratch, blob);
+    token_rows(token, postings, scratch, blob, [&](std::int32_t t, int band, std::string_view ids, std::int64_t last) {
+      row(t, band, ids, last, moved.last);
+    });
+  }
+  pending.reuse(std::move(gathered));
+  return moved;
+}
+
+// A move in the middle of a transaction: the waiting variants' postings become a run of
+// `runs`, merged with the others when the transaction ends (move_postings). On failure
+// both are dropped; the variants' rows stay, for the next move to read back.
+void spill_postings(sql::Database& db, Pending& pending, PostingRuns& runs) {
+  try {
+    const std::int64_t through = runs.empty() ? state_value(db, "postings_through") : runs.last_id();
+    const Moved moved = collect_postings(
+        db, pending, through,
+        [&](std::int32_t token, int band, std::string_view ids, std::int64_t last, std::int64_t) {
+          runs.add_row(token, band, ids, last);
+        });
+    if (moved.variants > 0) runs.end_run(moved.first, moved.last, moved.variants);
+  } catch (...) {
+    runs.clear();
+    pending.clear();
+    throw;
+  }
+}
+
+// Moves the postings of every waiting variant (ids above postings_through) to
+// fuzzy_postings, one chunk per token and length band named by the highest id moved:
+// those spilled in `runs` earlier in the transaction, merged with the rest. Returns the
+// number of variants moved.
+std::int64_t move_postings(sql::Database& db, Pending& pending, PostingRuns& runs) {
+  const std::int64_t through = state_value(db, "postings_through");
+  if (!runs.empty()) {
+    // The runs are used only when they hold exactly the rows of their ids.
+    Query rows(db, "SELECT count(*), coalesce(max(variant_id), 0) FROM fuzzy_variants"
+                   " WHERE variant_id > ?1 AND variant_id <= ?2");
+    rows.bind(1, through).bind(2, runs.last_id());
+    rows.step();
+    if (runs.first_id() <= through || rows.int64(0) != runs.variants() || rows.int64(1) != runs.last_id())
+      runs.clear();
+  }
+  Query insert(db, "INSERT INTO fuzzy_postings(token, band, chunk, ids) VALUES (?1, ?2, ?3, ?4)");
+  std::int64_t last = 0, moved = 0;
+  if (runs.empty()) {
+    const Moved m = collect_postings(
+        db, pending, through,
+        [&](std::int32_t token, int band, std::string_view ids, std::int64_t, std::int64_t chunk) {
+          insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, chunk);
+          insert.bind_blob(4, ids.data(), ids.size()).run();
+        });
+    last = m.last;
+    moved = m.variants;
+  } else {
+    spill_postings(db, pending, runs);
+    last = runs.last_id();
+    moved = runs.variants();
+    try {
+      runs.merge([&](std::int32_t token, int band, std::string_view ids) {
+        insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, last);
+        insert.bind_blob(4, ids.data(), ids.size()).run();
+      });
+    } catch (...) {
+      runs.clear();
+      throw;
+    }
   }
   pending.clear();
-  set_state(db, "postings_through", last);
+  if (moved > 0) set_state(db, "postings_through", last);
   return moved;
 }
 
@@ -221,6 +302,7 @@ struct Writer {
   sql::Database& db;
   Query insert_variant;
   Pending pending;
+  PostingRuns runs;  // postings that moved earlier in the transaction
   // Variants up to this id were indexed when the writer was made (build_index), the one
   // being written among them: they are not gathered again.
   std::int64_t built_through = 0;
@@ -232,23 +314,26 @@ struct Writer {
     // postings are dropped and the variants read back when they move.
     if (variant_id <= built_through) return;
     if (pending.variants() > 0 && variant_id <= pending.last_id()) pending.clear();
+    if (!runs.empty() && variant_id <= runs.last_id()) runs.clear();
     pending.add(variant_id, tokens.length, tokens.distinct);
-    if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) move_postings(db, pending);
+    if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) spill_postings(db, pending, runs);
   }
 
-  // Before the commit: moves the waiting postings when kFlushThreshold variants or more
-  // wait (other processes add too: those are counted in the table).
+  // Before the commit: moves the waiting postings when some moved earlier in the
+  // transaction or kFlushThreshold variants or more wait (other processes add too: those
+  // are counted in the table).
   void finish() {
-    if (pending.variants() == 0) return;
-    bool move = pending.variants() >= kFlushThreshold;
+    if (pending.variants() == 0 && runs.empty()) return;
+    bool move = !runs.empty() || pending.variants() >= kFlushThreshold;
     if (!move) {
       Query waiting(db, "SELECT count(*) FROM fuzzy_variants WHERE variant_id >"
                         " (SELECT coalesce(max(value), 0) FROM fuzzy_state WHERE key = 'postings_through')");
       waiting.step();
       move = waiting.int64(0) >= kFlushThreshold;
     }
-    if (move) move_postings(db, pending);
+    if (move) move_postings(db, pending, runs);
     pending.clear();
+    runs.clear();
   }
 };
 
@@ -284,7 +369,7 @@ void build_index(sql::Database& db) {
     writer.add(missing.int64(0), lang, fuzzy_tokens(missing.text(2), lang));
   }
   missing.reset();
-  move_postings(db, writer.pending);
+  move_postings(db, writer.pending, writer.runs);
 }
 
 bool index_behind(sql::Database& db) {
@@ -322,9 +407,13 @@ int on_close(unsigned type, void*, void* connection, void*) {
 // table. (The hooks must not touch the connection: they only forget.)
 int on_commit(void* writer) {
   static_cast<Writer*>(writer)->pending.clear();
+  static_cast<Writer*>(writer)->runs.clear();
   return 0;
 }
-void on_rollback(void* writer) { static_cast<Writer*>(writer)->pending.clear(); }
+void on_rollback(void* writer) {
+  static_cast<Writer*>(writer)->pending.clear();
+  static_cast<Writer*>(writer)->runs.clear();
+}
 
 Writer* existing_writer(sql::Database& db) {
   std::lock_guard<std::mutex> lock(writers_mutex);
