@@ -561,7 +561,7 @@ TEST_CASE("fuzzy index: postings gathered in a transaction are the stored varian
   // A small limit, so that postings also move in the middle of transactions.
   struct Limit {
     Limit() { dilmanc::memory::set_fuzzy_gather_limit(4000); }
-    ~Limit() { dilmanc::memory::set_fuzzy_gather_limit(std::size_t{16} << 20); }
+    ~Limit() { dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit); }
   } limit;
   TranslationMemory memory(path);
   SentenceMaker maker(777);
@@ -588,7 +588,7 @@ TEST_CASE("fuzzy index: postings gathered in a transaction are the stored varian
   add(300, false);
   CHECK(check_postings(path) == left);
   // Enough variants at the commit (some sentences repeat): everything moves.
-  dilmanc::memory::set_fuzzy_gather_limit(std::size_t{16} << 20);
+  dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit);
   add(2500, true);
   CHECK(check_postings(path) == 0);
   FuzzyMatcher matcher(memory);
@@ -607,7 +607,7 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
   struct Limit {
     Limit() { dilmanc::memory::set_fuzzy_gather_limit(20000); }
     ~Limit() {
-      dilmanc::memory::set_fuzzy_gather_limit(std::size_t{16} << 20);
+      dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit);
       dilmanc::memory::PostingRuns::set_directory_for_testing("");
     }
   } limit;

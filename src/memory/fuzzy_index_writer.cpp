@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -76,7 +77,7 @@ namespace {
 
 // Gathered postings above this many bytes are written out mid-transaction, so that an
 // import's memory stays bounded whatever the file's size (set_fuzzy_gather_limit).
-std::atomic<std::size_t> pending_limit{std::size_t{16} << 20};
+std::atomic<std::size_t> pending_limit{kFuzzyGatherLimit};
 
 // The postings of variants written in this transaction and not yet moved, in the order
 // they came: one 64-bit entry per posting (the token above, the variant's index below),
@@ -142,6 +143,10 @@ class Pending {
     entries_ = std::move(buffer);
     entries_.clear();
   }
+  std::vector<std::uint64_t> release_buffer() {
+    std::vector<Variant>().swap(variants_);
+    return std::move(entries_);
+  }
 
  private:
   static std::uint32_t sortable(std::int32_t token) { return static_cast<std::uint32_t>(token) ^ 0x80000000u; }
@@ -155,14 +160,22 @@ struct Moved {
   std::int64_t variants = 0, first = 0, last = 0;
 };
 
-// Hands the postings of every waiting variant (ids above `through`) to
-// `row(token, band, ids, last id of ids, highest id moved)`, in key order, one stored list
-// per token and length band: those gathered in `pending` from memory, the others (written
-// by earlier transactions, whatever process wrote them) read back from fuzzy_variants.
-// Empties `pending`, keeping its buffer.
-template <typename Row>
-Moved collect_postings(sql::Database& db, Pending& pending, std::int64_t through, Row&& row) {
-  // The gathered copy is used only when it holds exactly the rows from its first id on.
+// The postings of a move read back from fuzzy_variants, as (token, posting) pairs sorted
+// once: cheaper than a list per token in a hash map.
+struct ReadBack {
+  struct Entry {
+    std::int32_t token;
+    Posting posting;
+  };
+  std::vector<Entry> entries;
+  Moved moved;  // with the gathered ones
+};
+
+// The waiting variants (ids above `through`) that `pending` does not hold, read back
+// from fuzzy_variants: written by earlier transactions (whatever process wrote them), or
+// gathered and then dropped. Drops the gathered copy unless it holds exactly the rows
+// from its first id on.
+ReadBack read_back(sql::Database& db, Pending& pending, std::int64_t through) {
   if (pending.variants() > 0) {
     Query rows(db, "SELECT count(*), coalesce(max(variant_id), 0) FROM fuzzy_variants WHERE variant_id >= ?1");
     rows.bind(1, pending.first_id());
@@ -174,13 +187,8 @@ Moved collect_postings(sql::Database& db, Pending& pending, std::int64_t through
   Query waiting(db, "SELECT variant_id, lang, length, tokens FROM fuzzy_variants WHERE variant_id > ?1"
                     " AND variant_id < ?2 ORDER BY variant_id");
   waiting.bind(1, through).bind(2, below);
-  // (token, posting) pairs sorted once: cheaper than a list per token in a hash map.
-  struct Entry {
-    std::int32_t token;
-    Posting posting;
-  };
-  std::vector<Entry> entries;
-  Moved moved;
+  ReadBack out;
+  Moved& moved = out.moved;
   while (waiting.step()) {
     const std::int64_t id = waiting.int64(0);
     const std::int64_t length = waiting.int64(2);
@@ -189,7 +197,7 @@ Moved collect_postings(sql::Database& db, Pending& pending, std::int64_t through
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     for (std::uint64_t k : keys)
-      entries.push_back({static_cast<std::int32_t>(static_cast<std::uint32_t>(k)), {id, static_cast<int>(length)}});
+      out.entries.push_back({static_cast<std::int32_t>(static_cast<std::uint32_t>(k)), {id, static_cast<int>(length)}});
     if (moved.variants == 0) moved.first = id;
     moved.last = id;
     ++moved.variants;
@@ -200,10 +208,18 @@ Moved collect_postings(sql::Database& db, Pending& pending, std::int64_t through
     moved.last = pending.last_id();
     moved.variants += pending.variants();
   }
-  if (moved.variants == 0) return moved;
+  return out;
+}
+
+// Hands the postings of a move (those read back and those gathered in `pending`) to
+// `row(token, band, ids, last id of ids)`, in key order, one stored list per token and
+// length band. Touches no connection. Empties `pending`, keeping its buffer.
+template <typename Row>
+void encode_rows(ReadBack& back, Pending& pending, Row&& row) {
+  auto& entries = back.entries;
   // In token order, so that the rows come in the table's key order; each token's
   // postings in id order, those read back (lower ids) before the gathered ones.
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+  std::sort(entries.begin(), entries.end(), [](const ReadBack::Entry& a, const ReadBack::Entry& b) {
     return a.token != b.token ? a.token < b.token : a.posting.id < b.posting.id;
   });
   std::vector<std::uint64_t> gathered = pending.take_sorted();
@@ -221,28 +237,95 @@ Moved collect_postings(sql::Database& db, Pending& pending, std::int64_t through
       const Pending::Variant& v = pending.variant(gathered[g]);
       postings.push_back({v.id, static_cast<int>(v.length)});
     }
-    token_rows(token, postings, scratch, blob, [&](std::int32_t t, int band, std::string_view ids, std::int64_t last) {
-      row(t, band, ids, last, moved.last);
-    });
+    token_rows(token, postings, scratch, blob, row);
   }
   pending.reuse(std::move(gathered));
-  return moved;
 }
 
+// Postings that moved earlier in the transaction: runs in a temporary file, merged into
+// fuzzy_postings when it ends (move_postings). A run is sorted, encoded and written on a
+// thread of its own while the writer goes on with the next variants: in a bulk import that
+// work was a tenth of the writer thread, the one the import waits for.
+class Spill {
+ public:
+  Spill() = default;
+  ~Spill() { clear(); }
+  Spill(const Spill&) = delete;
+  Spill& operator=(const Spill&) = delete;
+
+  // What the runs hold, the one being written included.
+  bool empty() const { return variants_ == 0; }
+  std::int64_t first_id() const { return first_; }
+  std::int64_t last_id() const { return last_; }
+  std::int64_t variants() const { return variants_; }
+
+  // Starts writing `back` and the postings gathered in `pending` as the next run, once the
+  // run before it is written; `pending` is left empty, with a buffer to gather into.
+  void add_run(ReadBack back, Pending& pending) {
+    settle();
+    auto job = std::make_shared<Pending>();
+    std::swap(*job, pending);
+    if (spare_.capacity() > 0) pending.reuse(std::move(spare_));
+    if (variants_ == 0) first_ = back.moved.first;
+    last_ = back.moved.last;
+    variants_ += back.moved.variants;
+    job_ = std::async(std::launch::async, [this, back = std::move(back), job]() mutable {
+      encode_rows(back, *job, [&](std::int32_t token, int band, std::string_view ids, std::int64_t last) {
+        runs_.add_row(token, band, ids, last);
+      });
+      runs_.end_run(back.moved.first, back.moved.last, back.moved.variants);
+      return job->release_buffer();
+    });
+  }
+
+  // The runs, all written. Rethrows the error of a run that could not be written, having
+  // dropped them all.
+  PostingRuns& runs() {
+    settle();
+    return runs_;
+  }
+
+  // Forgets the runs (waiting for the one being written) and the spare buffer.
+  void clear() noexcept {
+    if (job_.valid()) {
+      try {
+        job_.get();
+      } catch (...) {
+        // Dropped with the runs.
+      }
+    }
+    runs_.clear();
+    std::vector<std::uint64_t>().swap(spare_);
+    first_ = last_ = variants_ = 0;
+  }
+
+ private:
+  void settle() {
+    if (!job_.valid()) return;
+    try {
+      spare_ = job_.get();
+    } catch (...) {
+      clear();
+      throw;
+    }
+  }
+
+  PostingRuns runs_;  // the job's while it runs
+  std::future<std::vector<std::uint64_t>> job_;
+  std::vector<std::uint64_t> spare_;  // the last run's buffer, for the next gathering
+  std::int64_t first_ = 0, last_ = 0, variants_ = 0;
+};
+
 // A move in the middle of a transaction: the waiting variants' postings become a run of
-// `runs`, merged with the others when the transaction ends (move_postings). On failure
-// both are dropped; the variants' rows stay, for the next move to read back.
-void spill_postings(sql::Database& db, Pending& pending, PostingRuns& runs) {
+// `spill`. On failure both are dropped; the variants' rows stay, for the next move to read
+// back.
+void spill_postings(sql::Database& db, Pending& pending, Spill& spill) {
   try {
-    const std::int64_t through = runs.empty() ? state_value(db, "postings_through") : runs.last_id();
-    const Moved moved = collect_postings(
-        db, pending, through,
-        [&](std::int32_t token, int band, std::string_view ids, std::int64_t last, std::int64_t) {
-          runs.add_row(token, band, ids, last);
-        });
-    if (moved.variants > 0) runs.end_run(moved.first, moved.last, moved.variants);
+    const std::int64_t through = spill.empty() ? state_value(db, "postings_through") : spill.last_id();
+    ReadBack back = read_back(db, pending, through);
+    if (back.moved.variants > 0) spill.add_run(std::move(back), pending);
   } catch (...) {
-    runs.clear();
+    spill.clear();
     pending.clear();
     throw;
   }
@@ -250,46 +333,53 @@ void spill_postings(sql::Database& db, Pending& pending, PostingRuns& runs) {
 
 // Moves the postings of every waiting variant (ids above postings_through) to
 // fuzzy_postings, one chunk per token and length band named by the highest id moved:
-// those spilled in `runs` earlier in the transaction, merged with the rest. Returns the
-// number of variants moved.
-std::int64_t move_postings(sql::Database& db, Pending& pending, PostingRuns& runs) {
+// those of the runs spilled earlier in the transaction merged with the rest, or the rest
+// alone. Returns the number of variants moved.
+std::int64_t move_postings(sql::Database& db, Pending& pending, Spill& spill) {
   const std::int64_t through = state_value(db, "postings_through");
-  if (!runs.empty()) {
+  if (!spill.empty()) {
     // The runs are used only when they hold exactly the rows of their ids.
+    spill.runs();
     Query rows(db, "SELECT count(*), coalesce(max(variant_id), 0) FROM fuzzy_variants"
                    " WHERE variant_id > ?1 AND variant_id <= ?2");
-    rows.bind(1, through).bind(2, runs.last_id());
+    rows.bind(1, through).bind(2, spill.last_id());
     rows.step();
-    if (runs.first_id() <= through || rows.int64(0) != runs.variants() || rows.int64(1) != runs.last_id())
-      runs.clear();
+    if (spill.first_id() <= through || rows.int64(0) != spill.variants() || rows.int64(1) != spill.last_id())
+      spill.clear();
   }
   Query insert(db, "INSERT INTO fuzzy_postings(token, band, chunk, ids) VALUES (?1, ?2, ?3, ?4)");
-  std::int64_t last = 0, moved = 0;
-  if (runs.empty()) {
-    const Moved m = collect_postings(
-        db, pending, through,
-        [&](std::int32_t token, int band, std::string_view ids, std::int64_t, std::int64_t chunk) {
-          insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, chunk);
-          insert.bind_blob(4, ids.data(), ids.size()).run();
+  ReadBack back = read_back(db, pending, spill.empty() ? through : spill.last_id());
+  std::int64_t last = back.moved.last, moved = back.moved.variants;
+  try {
+    if (spill.empty()) {
+      if (moved == 0) return 0;
+      encode_rows(back, pending, [&](std::int32_t token, int band, std::string_view ids, std::int64_t) {
+        insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, last);
+        insert.bind_blob(4, ids.data(), ids.size()).run();
+      });
+    } else {
+      PostingRuns& runs = spill.runs();
+      if (moved > 0) {
+        encode_rows(back, pending, [&](std::int32_t token, int band, std::string_view ids, std::int64_t list_last) {
+          runs.add_row(token, band, ids, list_last);
         });
-    last = m.last;
-    moved = m.variants;
-  } else {
-    spill_postings(db, pending, runs);
-    last = runs.last_id();
-    moved = runs.variants();
-    try {
+        runs.end_run(back.moved.first, back.moved.last, back.moved.variants);
+      }
+      last = runs.last_id();
+      moved = runs.variants();
       runs.merge([&](std::int32_t token, int band, std::string_view ids) {
         insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, last);
         insert.bind_blob(4, ids.data(), ids.size()).run();
       });
-    } catch (...) {
-      runs.clear();
-      throw;
     }
+  } catch (...) {
+    spill.clear();
+    pending.clear();
+    throw;
   }
+  spill.clear();
   pending.clear();
-  if (moved > 0) set_state(db, "postings_through", last);
+  set_state(db, "postings_through", last);
   return moved;
 }
 
@@ -302,7 +392,7 @@ struct Writer {
   sql::Database& db;
   Query insert_variant;
   Pending pending;
-  PostingRuns runs;  // postings that moved earlier in the transaction
+  Spill spill;  // postings that moved earlier in the transaction
   // Variants up to this id were indexed when the writer was made (build_index), the one
   // being written among them: they are not gathered again.
   std::int64_t built_through = 0;
@@ -314,26 +404,26 @@ struct Writer {
     // postings are dropped and the variants read back when they move.
     if (variant_id <= built_through) return;
     if (pending.variants() > 0 && variant_id <= pending.last_id()) pending.clear();
-    if (!runs.empty() && variant_id <= runs.last_id()) runs.clear();
+    if (!spill.empty() && variant_id <= spill.last_id()) spill.clear();
     pending.add(variant_id, tokens.length, tokens.distinct);
-    if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) spill_postings(db, pending, runs);
+    if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) spill_postings(db, pending, spill);
   }
 
   // Before the commit: moves the waiting postings when some moved earlier in the
   // transaction or kFlushThreshold variants or more wait (other processes add too: those
   // are counted in the table).
   void finish() {
-    if (pending.variants() == 0 && runs.empty()) return;
-    bool move = !runs.empty() || pending.variants() >= kFlushThreshold;
+    if (pending.variants() == 0 && spill.empty()) return;
+    bool move = !spill.empty() || pending.variants() >= kFlushThreshold;
     if (!move) {
       Query waiting(db, "SELECT count(*) FROM fuzzy_variants WHERE variant_id >"
                         " (SELECT coalesce(max(value), 0) FROM fuzzy_state WHERE key = 'postings_through')");
       waiting.step();
       move = waiting.int64(0) >= kFlushThreshold;
     }
-    if (move) move_postings(db, pending, runs);
+    if (move) move_postings(db, pending, spill);
     pending.clear();
-    runs.clear();
+    spill.clear();
   }
 };
 
@@ -369,7 +459,7 @@ void build_index(sql::Database& db) {
     writer.add(missing.int64(0), lang, fuzzy_tokens(missing.text(2), lang));
   }
   missing.reset();
-  move_postings(db, writer.pending, writer.runs);
+  move_postings(db, writer.pending, writer.spill);
 }
 
 bool index_behind(sql::Database& db) {
@@ -407,12 +497,12 @@ int on_close(unsigned type, void*, void* connection, void*) {
 // table. (The hooks must not touch the connection: they only forget.)
 int on_commit(void* writer) {
   static_cast<Writer*>(writer)->pending.clear();
-  static_cast<Writer*>(writer)->runs.clear();
+  static_cast<Writer*>(writer)->spill.clear();
   return 0;
 }
 void on_rollback(void* writer) {
   static_cast<Writer*>(writer)->pending.clear();
-  static_cast<Writer*>(writer)->runs.clear();
+  static_cast<Writer*>(writer)->spill.clear();
 }
 
 Writer* existing_writer(sql::Database& db) {

@@ -33,7 +33,9 @@ void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view 
 // when enough wait; call it inside the transaction, just before its commit.
 void finish_fuzzy_index(sql::Database& db);
 // The bytes of postings a connection gathers before it writes them out mid-transaction
-// (16 MB; tests set a small limit to exercise that path).
+// (kFuzzyGatherLimit; tests set a small limit to exercise that path). Two such buffers
+// may be in use: one gathering while the other's run is written.
+inline constexpr std::size_t kFuzzyGatherLimit = std::size_t{8} << 20;
 void set_fuzzy_gather_limit(std::size_t bytes);
 
 // A unit with everything add() computes before it touches the database, so that the
