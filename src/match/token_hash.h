@@ -8,16 +8,29 @@
 namespace dilmanc::match {
 
 // FNV-1a over the bytes, then a final mix so that nearby keys spread over all bits.
-inline std::uint64_t hash_key(std::string_view key) {
-  std::uint64_t h = 0xCBF29CE484222325ULL;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 0x100000001B3ULL;
+// hash_key fed a byte at a time, for keys folded on the fly.
+class KeyHasher {
+ public:
+  void add(unsigned char c) {
+    h_ ^= c;
+    h_ *= 0x100000001B3ULL;
   }
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  return h;
+  std::uint64_t finish() const {
+    std::uint64_t h = h_;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    return h;
+  }
+
+ private:
+  std::uint64_t h_ = 0xCBF29CE484222325ULL;
+};
+
+inline std::uint64_t hash_key(std::string_view key) {
+  KeyHasher h;
+  for (unsigned char c : key) h.add(c);
+  return h.finish();
 }
 
 // A token's id in the index: its base key within one language, as a signed 64-bit value

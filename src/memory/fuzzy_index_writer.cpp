@@ -34,17 +34,21 @@ namespace {
 
 // The ids content_base_keys gives, for text of ASCII and basic Cyrillic in a language that
 // is not Turkic (NFC by construction), without ICU. Empty when the text is not such text.
+// A word's key is hashed as it is folded, never made into a string.
 std::optional<std::vector<std::int32_t>> simple_tokens(std::string_view text, const std::string& primary,
                                                       bool known_simple) {
   if (primary == "az" || primary == "tr") return std::nullopt;
   const bool russian = primary == "ru";
-  std::string key;
-  if (!known_simple && !simple_search_key(text, russian, key)) return std::nullopt;
+  if (!known_simple) {
+    std::string key;
+    if (!simple_search_key(text, russian, key)) return std::nullopt;
+  }
   std::vector<std::int32_t> out;
   for (const Token& token : tokenize(text)) {
     if (!is_content(token.kind)) continue;
-    simple_search_key(token.in(text), russian, key);
-    out.push_back(fuzzy::token_id(match::hash_key(key), primary));
+    match::KeyHasher key;
+    simple_fold(token.in(text), russian, [&key](char c) { key.add(static_cast<unsigned char>(c)); });
+    out.push_back(fuzzy::token_id(key.finish(), primary));
   }
   return out;
 }

@@ -339,70 +339,12 @@ struct TranslationMemory::Impl {
 namespace dilmanc::memory {
 
 bool simple_search_key(std::string_view text, bool russian, std::string& out) {
-  // search_key folds case, decomposes, drops non-spacing marks (but the breve of Russian
-  // й) and composes again; for these characters that is one character for one.
-  auto fold = [russian](char32_t c) -> char32_t {
-    if (c < 0x410) c += 0x50;
-    else if (c < 0x430) c += 0x20;
-    switch (c) {
-      case 0x450: case 0x451: return 0x435;  // ѐ ё -> е
-      case 0x453: return 0x433;              // ѓ -> г
-      case 0x457: return 0x456;              // ї -> і
-      case 0x45C: return 0x43A;              // ќ -> к
-      case 0x45D: return 0x438;              // ѝ -> и
-      case 0x45E: return 0x443;              // ў -> у
-      case 0x439: return russian ? 0x439 : 0x438;  // й
-      default: return c;
-    }
-  };
-  out.clear();
-  out.reserve(text.size());
-  bool pending_space = false;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      if (c == ' ' || (c >= '\t' && c <= '\r')) {
-        pending_space = !out.empty();
-        continue;
-      }
-      if (pending_space) out += ' ';
-      pending_space = false;
-      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
-      continue;
-    }
-    if (c == 0xC2 || c == 0xE2) {
-      // Spaces and the punctuation of Russian text, which search_key leaves as they are.
-      const std::size_t n = c == 0xC2 ? 2 : 3;
-      if (i + n > text.size()) return false;
-      const std::string_view ch = text.substr(i, n);
-      const bool space = ch == "\u00A0" || ch == "\u2009" || ch == "\u202F";
-      if (!space && ch != "\u00AB" && ch != "\u00BB" && ch != "\u2013" && ch != "\u2014" && ch != "\u2018" &&
-          ch != "\u2019" && ch != "\u201C" && ch != "\u201D" && ch != "\u201E" && ch != "\u2026" && ch != "\u2116")
-        return false;
-      i += n;
-      if (space) {
-        pending_space = !out.empty();
-        continue;
-      }
-      if (pending_space) out += ' ';
-      pending_space = false;
-      out += ch;
-      continue;
-    }
-    if ((c != 0xD0 && c != 0xD1) || i + 1 >= text.size()) return false;
-    const auto d = static_cast<unsigned char>(text[i + 1]);
-    if ((d & 0xC0) != 0x80) return false;
-    const char32_t code = static_cast<char32_t>((c & 0x1F) << 6 | (d & 0x3F));
-    if (code > 0x45F) return false;
-    const char32_t folded = fold(code);
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += static_cast<char>(0xC0 | (folded >> 6));
-    out += static_cast<char>(0x80 | (folded & 0x3F));
-    i += 2;
-  }
-  return true;
+  // The key is never longer than the text: written through a pointer, not appended.
+  out.resize(text.size());
+  char* p = out.data();
+  const bool simple = simple_fold(text, russian, [&p](char c) { *p++ = c; });
+  out.resize(simple ? static_cast<std::size_t>(p - out.data()) : 0);
+  return simple;
 }
 
 std::string fast_search_key(std::string_view text, std::string_view lang) {
