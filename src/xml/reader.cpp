@@ -124,9 +124,34 @@ std::string XmlReader::value() const {
 }
 
 std::optional<std::string> XmlReader::attribute(const char* name) const {
-  xmlChar* v = xmlTextReaderGetAttribute(reader_, reinterpret_cast<const xmlChar*>(name));
-  if (!v) return std::nullopt;
-  return take(v);
+  // What xmlTextReaderGetAttribute finds, without its copies of the name's parts and of
+  // the value: a unit of an exchange file asks for a dozen attributes, most of them absent.
+  xmlNodePtr node = xmlTextReaderCurrentNode(reader_);
+  const std::string_view qualified(name);
+  if (!node || node->type != XML_ELEMENT_NODE || qualified.substr(0, 5) == "xmlns") {
+    xmlChar* v = xmlTextReaderGetAttribute(reader_, reinterpret_cast<const xmlChar*>(name));
+    if (!v) return std::nullopt;
+    return take(v);
+  }
+  const std::size_t colon = qualified.find(':');
+  const xmlChar* href = nullptr;  // of the prefix, when there is one
+  if (colon != std::string_view::npos) {
+    const std::string prefix(qualified.substr(0, colon));
+    xmlNsPtr ns = xmlSearchNs(node->doc, node, reinterpret_cast<const xmlChar*>(prefix.c_str()));
+    if (!ns || !ns->href) return std::nullopt;
+    href = ns->href;
+  }
+  const auto* local = reinterpret_cast<const xmlChar*>(colon == std::string_view::npos ? name : name + colon + 1);
+  for (xmlAttrPtr a = node->properties; a; a = a->next) {
+    if (!xmlStrEqual(a->name, local)) continue;
+    if (href ? !(a->ns && xmlStrEqual(a->ns->href, href)) : a->ns != nullptr) continue;
+    const xmlNode* child = a->children;
+    if (!child) return std::string();
+    if (child->type == XML_TEXT_NODE && !child->next)
+      return child->content ? std::string(reinterpret_cast<const char*>(child->content)) : std::string();
+    return take(xmlNodeListGetString(node->doc, a->children, 1));
+  }
+  return std::nullopt;
 }
 
 std::string XmlReader::inner_text() const {
