@@ -33,6 +33,7 @@ struct AddResult;
 namespace memory {
 struct PreparedUnit;
 AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
+void prefetch_prepared(const TranslationMemory& memory, const PreparedUnit& unit);
 class BulkWrite;
 }  // namespace memory
 
@@ -205,6 +206,7 @@ class TranslationMemory {
 
  private:
   friend AddResult memory::add_prepared(TranslationMemory& memory, const memory::PreparedUnit& unit);
+  friend void memory::prefetch_prepared(const TranslationMemory& memory, const memory::PreparedUnit& unit);
   friend class memory::BulkWrite;
   std::unique_ptr<Impl> impl_;
 };

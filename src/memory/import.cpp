@@ -3,6 +3,7 @@
 // Reading, parsing and normalizing (libxml2, ICU) run on a second thread while this one
 // writes to SQLite: the two halves cost about the same, so a bulk import takes the time of
 // the slower one instead of their sum. The reader thread touches no database.
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -156,8 +157,15 @@ ImportSummary import_file(TranslationMemory& memory, const std::string& path, co
   try {
     memory::BulkWrite bulk(memory);
     TranslationMemory::Batch transaction(memory);
+    // Units this far ahead have their duplicate check's memory fetched beforehand.
+    constexpr std::size_t kPrefetchAhead = 4;
     while (auto batch = pipe.pop()) {
-      for (auto& item : *batch) {
+      for (std::size_t k = 0; k < std::min(kPrefetchAhead, batch->size()); ++k)
+        if ((*batch)[k].prepared) memory::prefetch_prepared(memory, *(*batch)[k].prepared);
+      for (std::size_t k = 0; k < batch->size(); ++k) {
+        auto& item = (*batch)[k];
+        if (k + kPrefetchAhead < batch->size() && (*batch)[k + kPrefetchAhead].prepared)
+          memory::prefetch_prepared(memory, *(*batch)[k + kPrefetchAhead].prepared);
         ++summary.read;
         TmxEntry& entry = item.entry;
         for (auto& note : entry.notes) summary.notes.push_back({entry.line, std::move(note)});

@@ -60,6 +60,9 @@ struct PreparedUnit {
 PreparedUnit prepare_unit(TranslationUnit unit);
 // Adds inside the memory's open Batch (Error(kUsage) without one).
 AddResult add_prepared(TranslationMemory& memory, const PreparedUnit& unit);
+// A hint that `unit` will be added soon: the memory starts fetching what its duplicate
+// check will touch, so that the fetch overlaps the work on the units before it.
+void prefetch_prepared(const TranslationMemory& memory, const PreparedUnit& unit);
 
 class Writeback;
 

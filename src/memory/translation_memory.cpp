@@ -695,6 +695,11 @@ AddResult TranslationMemory::add(const TranslationUnit& unit) {
   }
 }
 
+void memory::prefetch_prepared(const TranslationMemory& memory, const PreparedUnit& unit) {
+  const memory::PendingHashes& held_back = memory.impl_->pending_hashes;
+  for (const PreparedVariant& v : unit.variants) held_back.prefetch(v.lang, v.hash);
+}
+
 AddResult memory::add_prepared(TranslationMemory& memory, const PreparedUnit& unit) {
   if (!memory.impl_->in_batch) ThrowUsage(tr("prepared units are added inside a batch"));
   return memory.impl_->add(unit);

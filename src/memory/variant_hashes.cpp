@@ -81,6 +81,15 @@ void PendingHashes::find(std::string_view lang, std::int64_t hash, std::vector<s
   }
 }
 
+void PendingHashes::prefetch(std::string_view lang, std::int64_t hash) const {
+  if (!findable()) return;
+  for (std::size_t i = 0; i < languages_.size(); ++i)
+    if (languages_[i] == lang) {
+      __builtin_prefetch(&slots_[slot_of(static_cast<int>(i), hash)]);
+      return;
+    }
+}
+
 void PendingHashes::sort_in_background() {
   if (!active_ || sorting_) return;
   sorting_ = true;

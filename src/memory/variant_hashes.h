@@ -38,6 +38,9 @@ class PendingHashes {
   // Ids of the variants held back with this language and hash, in the order added. Only
   // while findable().
   void find(std::string_view lang, std::int64_t hash, std::vector<std::int64_t>& ids) const;
+  // Starts fetching the table's slot for this language and hash into the cache (find()
+  // and add() for it come soon); a no-op when nothing would be found there.
+  void prefetch(std::string_view lang, std::int64_t hash) const;
   // Starts sorting the rows held back into key order on a thread of its own, so that it
   // runs beside the caller's last other work before the commit.
   void sort_in_background();
