@@ -7,6 +7,7 @@
 
 #include <map>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -131,4 +132,37 @@ TEST_CASE("posting runs: a directory that cannot hold the file is an I/O error n
     CHECK(e.where().file == missing);
     CHECK(std::string(e.what()).find("temporary file") != std::string::npos);
   }
+}
+
+TEST_CASE("posting runs: an error of the rows' receiver ends the merge, and the runs are dropped") {
+  dilmanc::test::TempDir dir;
+  Directory in(dir.path().string());
+  PostingRuns runs;
+  std::int64_t id = 0;
+  for (int run = 0; run < 3; ++run) {
+    const std::int64_t first = id + 1;
+    for (std::int32_t token = 0; token < 20000; ++token) {
+      ++id;
+      runs.add_row(token, 0, encode({{id, 1}}), id);
+    }
+    runs.end_run(first, id, 20000);
+  }
+  int received = 0;
+  CHECK_THROWS_AS(runs.merge([&](std::int32_t, int, std::string_view) {
+                    if (++received == 5000) throw std::runtime_error("disk full");
+                  }),
+                  std::runtime_error);
+  CHECK(received == 5000);
+  CHECK(runs.empty());
+  // And the next runs merge as usual.
+  runs.add_row(7, 2, encode({{100000, 4}}), 100000);
+  runs.end_run(100000, 100000, 1);
+  int rows = 0;
+  runs.merge([&](std::int32_t token, int band, std::string_view ids) {
+    ++rows;
+    CHECK(token == 7);
+    CHECK(band == 2);
+    CHECK(decode(ids) == std::vector<std::pair<std::int64_t, int>>{{100000, 4}});
+  });
+  CHECK(rows == 1);
 }

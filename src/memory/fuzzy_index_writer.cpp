@@ -413,6 +413,12 @@ struct Writer {
     if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) spill_postings(db, pending, spill);
   }
 
+  // Early in the commit, before other last work: when postings moved earlier in the
+  // transaction, the gathered rest becomes the last run, written beside that work.
+  void start_finish() {
+    if (!spill.empty() && pending.variants() > 0) spill_postings(db, pending, spill);
+  }
+
   // Before the commit: moves the waiting postings when some moved earlier in the
   // transaction or kFlushThreshold variants or more wait (other processes add too: those
   // are counted in the table).
@@ -544,6 +550,10 @@ void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view 
 }
 
 void set_fuzzy_gather_limit(std::size_t bytes) { fuzzy::pending_limit = bytes; }
+
+void start_finishing_fuzzy_index(sql::Database& db) {
+  if (fuzzy::Writer* writer = fuzzy::existing_writer(db)) writer->start_finish();
+}
 
 void finish_fuzzy_index(sql::Database& db) {
   if (fuzzy::Writer* writer = fuzzy::existing_writer(db)) writer->finish();

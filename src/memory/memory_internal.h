@@ -32,6 +32,9 @@ void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view 
 // Moves the postings of the variants this connection's transaction wrote to the index
 // when enough wait; call it inside the transaction, just before its commit.
 void finish_fuzzy_index(sql::Database& db);
+// Optional, before finish_fuzzy_index and the commit's other last work: starts what of the
+// moving can run beside that work.
+void start_finishing_fuzzy_index(sql::Database& db);
 // The bytes of postings a connection gathers before it writes them out mid-transaction
 // (kFuzzyGatherLimit; tests set a small limit to exercise that path). Two such buffers
 // may be in use: one gathering while the other's run is written.

@@ -9,7 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <queue>
+#include <thread>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -173,40 +177,125 @@ void PostingRuns::end_run(std::int64_t first, std::int64_t last, std::int64_t va
   variants_ += variants;
 }
 
+namespace {
+
+// Merged rows on their way from the merging thread to the caller's: the lists side by side
+// in one buffer.
+struct RowBatch {
+  struct Row {
+    std::int32_t token;
+    int band;
+    std::size_t offset, size;
+  };
+  std::vector<Row> rows;
+  std::string bytes;
+};
+constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
+constexpr std::size_t kBatchesInFlight = 4;
+
+}  // namespace
+
 void PostingRuns::merge(const RowSink& row) {
-  std::vector<Cursor> cursors;
-  cursors.reserve(runs_.size());
-  for (const Run& run : runs_) cursors.emplace_back(fd_, run.begin, run.end, &directory_);
-  // The next row of every run, smallest key first; of equal keys the earlier run first,
-  // whose ids are the lower ones.
-  using Head = std::pair<std::int64_t, std::size_t>;  // (token, band) packed, run
-  auto key = [](const Cursor& c) { return static_cast<std::int64_t>(c.token) * 256 + c.band; };
-  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
-  for (std::size_t i = 0; i < cursors.size(); ++i)
-    if (cursors[i].next()) heads.emplace(key(cursors[i]), i);
-  std::string list;
-  while (!heads.empty()) {
-    const std::int64_t k = heads.top().first;
-    Cursor& first = cursors[heads.top().second];
-    const std::int32_t token = first.token;
-    const int band = first.band;
-    list.clear();
-    std::int64_t previous_last = 0;
-    while (!heads.empty() && heads.top().first == k) {
-      const std::size_t i = heads.top().second;
-      heads.pop();
-      Cursor& c = cursors[i];
-      // The part's first id is stored as its distance from 0: rewritten as the distance
-      // from the last id of the part before it.
-      const auto* p = reinterpret_cast<const unsigned char*>(c.ids.data());
-      std::size_t at = 0;
-      const auto first_id = static_cast<std::int64_t>(get_varint(p, c.ids.size(), &at));
-      put_varint(list, static_cast<std::uint64_t>(first_id - previous_last));
-      list.append(c.ids.substr(at));
-      previous_last = c.last;
-      if (c.next()) heads.emplace(key(c), i);
+  // The merging (reading the runs, joining the lists) runs on a thread of its own, beside
+  // the caller's inserts, which take most of the time.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<RowBatch> full;
+  std::vector<RowBatch> spare;
+  bool done = false, cancelled = false;
+  std::exception_ptr error;
+
+  std::thread merger([&] {
+    try {
+      std::vector<Cursor> cursors;
+      cursors.reserve(runs_.size());
+      for (const Run& run : runs_) cursors.emplace_back(fd_, run.begin, run.end, &directory_);
+      // The next row of every run, smallest key first; of equal keys the earlier run
+      // first, whose ids are the lower ones.
+      using Head = std::pair<std::int64_t, std::size_t>;  // (token, band) packed, run
+      auto key = [](const Cursor& c) { return static_cast<std::int64_t>(c.token) * 256 + c.band; };
+      std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+      for (std::size_t i = 0; i < cursors.size(); ++i)
+        if (cursors[i].next()) heads.emplace(key(cursors[i]), i);
+      RowBatch batch;
+      auto hand_over = [&] {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return full.size() < kBatchesInFlight || cancelled; });
+        if (cancelled) return false;
+        full.push_back(std::move(batch));
+        changed.notify_all();
+        if (!spare.empty()) {
+          batch = std::move(spare.back());
+          spare.pop_back();
+        } else {
+          batch = RowBatch();
+        }
+        batch.rows.clear();
+        batch.bytes.clear();
+        return true;
+      };
+      while (!heads.empty()) {
+        const std::int64_t k = heads.top().first;
+        const Cursor& first = cursors[heads.top().second];
+        const std::size_t offset = batch.bytes.size();
+        batch.rows.push_back({first.token, first.band, offset, 0});
+        std::int64_t previous_last = 0;
+        while (!heads.empty() && heads.top().first == k) {
+          const std::size_t i = heads.top().second;
+          heads.pop();
+          Cursor& c = cursors[i];
+          // The part's first id is stored as its distance from 0: rewritten as the
+          // distance from the last id of the part before it.
+          const auto* p = reinterpret_cast<const unsigned char*>(c.ids.data());
+          std::size_t at = 0;
+          const auto first_id = static_cast<std::int64_t>(get_varint(p, c.ids.size(), &at));
+          put_varint(batch.bytes, static_cast<std::uint64_t>(first_id - previous_last));
+          batch.bytes.append(c.ids.substr(at));
+          previous_last = c.last;
+          if (c.next()) heads.emplace(key(c), i);
+        }
+        batch.rows.back().size = batch.bytes.size() - offset;
+        if (batch.bytes.size() >= kBatchBytes && !hand_over()) return;
+      }
+      if (!batch.rows.empty()) hand_over();
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      error = std::current_exception();
     }
-    row(token, band, list);
+    std::lock_guard lock(mutex);
+    done = true;
+    changed.notify_all();
+  });
+
+  try {
+    for (;;) {
+      RowBatch batch;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return !full.empty() || done; });
+        if (full.empty()) break;
+        batch = std::move(full.front());
+        full.pop_front();
+        changed.notify_all();
+      }
+      for (const RowBatch::Row& r : batch.rows) row(r.token, r.band, std::string_view(batch.bytes).substr(r.offset, r.size));
+      std::lock_guard lock(mutex);
+      spare.push_back(std::move(batch));
+    }
+  } catch (...) {
+    {
+      std::lock_guard lock(mutex);
+      cancelled = true;
+      changed.notify_all();
+    }
+    merger.join();
+    clear();
+    throw;
+  }
+  merger.join();
+  if (error) {
+    clear();
+    std::rethrow_exception(error);
   }
   clear();
 }

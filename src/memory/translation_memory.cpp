@@ -608,6 +608,7 @@ TranslationMemory::Batch::~Batch() {
 void TranslationMemory::Batch::commit() {
   if (!open_) return;
   memory_.impl_->pending_hashes.sort_in_background();
+  memory::start_finishing_fuzzy_index(memory_.impl_->db);
   memory_.impl_->concordance.flush(memory_.impl_->db, 0);
   memory::finish_fuzzy_index(memory_.impl_->db);
   memory_.impl_->pending_hashes.write(memory_.impl_->db);
