@@ -3,7 +3,6 @@
 #include <deque>
 #include <filesystem>
 #include <map>
-#include <set>
 
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
@@ -21,11 +20,9 @@ std::string iso_from_tmx_date(std::string_view d) {
   if (d.size() != 16 || d[8] != 'T' || d[15] != 'Z') return {};
   for (std::size_t i = 0; i < 15; ++i)
     if (i != 8 && (d[i] < '0' || d[i] > '9')) return {};
-  std::string out;
-  out.append(d.substr(0, 4)).append("-").append(d.substr(4, 2)).append("-").append(d.substr(6, 2));
-  out.append("T").append(d.substr(9, 2)).append(":").append(d.substr(11, 2)).append(":").append(d.substr(13, 2));
-  out.append("Z");
-  return out;
+  const char out[20] = {d[0], d[1],  d[2],  d[3],  '-',   d[4],  d[5], '-', d[6], d[7],
+                        'T',  d[9], d[10], ':',   d[11], d[12], ':',  d[13], d[14], 'Z'};
+  return std::string(out, sizeof out);
 }
 
 std::string tmx_date_from_iso(std::string_view iso) {
@@ -270,7 +267,7 @@ void TmxReader::Impl::read_tu(TmxEntry& entry) {
   unit.last_used_at = memory::iso_from_tmx_date(attr(xml, "lastusagedate"));
 
   std::string code_error;
-  std::set<std::string> languages;
+  std::vector<std::string> languages;  // primary languages of the variants kept
   std::vector<Variant> extras;  // further variants of a language already present
   for_each_child(xml, [&] {
     const std::string name = xml.local_name();
@@ -325,10 +322,11 @@ void TmxReader::Impl::read_tu(TmxEntry& entry) {
     }
     if (!has_seg || v.text.text.empty()) return false;
     const std::string lang = primary_language(v.tag);
-    if (!languages.insert(lang).second) {
+    if (std::find(languages.begin(), languages.end(), lang) != languages.end()) {
       extras.push_back(std::move(v));
       return false;
     }
+    languages.push_back(lang);
     unit.variants.push_back(std::move(v));
     return false;  // for_each_child already consumed the tuv
   });
