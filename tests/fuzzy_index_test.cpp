@@ -677,6 +677,81 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
   CHECK(nonempty > 100);
 }
 
+TEST_CASE("fuzzy index: a move that fails half-way leaves no rows, and a commit tried again keeps the variants waiting") {
+  TempDir dir;
+  const std::string path = (dir / "memory.db").string();
+  struct Limit {
+    Limit() { dilmanc::memory::set_fuzzy_gather_limit(20000); }
+    ~Limit() { dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit); }
+  } limit;
+  SentenceMaker maker(99);
+  int serial = 0;
+  std::vector<std::vector<std::string>> sources;
+  auto add = [&](TranslationMemory& memory, int count) {
+    for (int i = 0; i < count; ++i) {
+      auto w = maker.sentence();
+      sources.push_back(w);
+      const std::string s = SentenceMaker::join(w);
+      memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s), ++serial));
+    }
+  };
+  TranslationMemory memory(path);
+  add(memory, 1);  // the index's tables
+  {
+    // The 40th row of a move fails, as a full disk would make it.
+    dilmanc::sql::Database db(path, false);
+    db.exec("CREATE TABLE fail_after(rows INTEGER);"
+            "CREATE TRIGGER fail_move BEFORE INSERT ON fuzzy_postings"
+            " WHEN (SELECT count(*) FROM fuzzy_postings) >= (SELECT rows FROM fail_after)"
+            " BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    db.exec("INSERT INTO fail_after SELECT count(*) + 40 FROM fuzzy_postings");
+  }
+  const std::int64_t through_before = [&] {
+    dilmanc::sql::Database db(path, false);
+    return dilmanc::memory::fuzzy::state_value(db, "postings_through");
+  }();
+  {
+    TranslationMemory::Batch batch(memory);
+    add(memory, 800);  // runs, merged at the commit
+    CHECK_THROWS(batch.commit());
+    batch.commit();  // tried again: the variants are kept, their postings wait
+  }
+  {
+    dilmanc::sql::Database db(path, false);
+    CHECK(dilmanc::memory::fuzzy::state_value(db, "postings_through") == through_before);
+    {
+      dilmanc::sql::Statement above(db, "SELECT count(*) FROM fuzzy_postings WHERE chunk > ?1");
+      above.bind(1, through_before);
+      REQUIRE(above.step());
+      CHECK(above.int64(0) == 0);
+    }
+    db.exec("DROP TRIGGER fail_move; DROP TABLE fail_after;");
+  }
+  const std::int64_t written = [&] {
+    dilmanc::sql::Database db(path, false);
+    dilmanc::sql::Statement s(db, "SELECT count(*) FROM fuzzy_variants WHERE variant_id > ?1");
+    s.bind(1, through_before);
+    REQUIRE(s.step());
+    return s.int64(0);
+  }();
+  CHECK(written > 1500);  // some sentences repeat
+  CHECK(check_postings(path) == written);
+  // The next move reads the waiting variants back and takes them along.
+  {
+    TranslationMemory::Batch batch(memory);
+    add(memory, 300);
+    batch.commit();
+  }
+  CHECK(check_postings(path) == 0);
+  FuzzyMatcher matcher(memory);
+  std::size_t nonempty = 0;
+  for (int q = 0; q < 100; ++q) {
+    const auto query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+    compare_lookups(matcher, query, "en", "ru", 50, 5, &nonempty);
+  }
+  CHECK(nonempty > 60);
+}
+
 TEST_CASE("fuzzy index: a memory written before the index existed gets one when opened") {
   TempDir dir;
   const std::string path = (dir / "memory.db").string();

@@ -403,3 +403,28 @@ TEST_CASE("TMX: a DTD named by URL or an external entity is refused, a bare tmx1
   write_file(dir / "pe.tmx", "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ENTITY % p SYSTEM \"p.dtd\">]>\n" + body);
   CHECK(error_of([&] { read_all((dir / "pe.tmx").string()); }).kind() == Error::Kind::kInput);
 }
+
+TEST_CASE("TMX: attributes given in the file, by namespace, with references, and defaults the document type declares") {
+  TempDir dir;
+  const std::string body =
+      "<tmx version=\"1.4\"><header srclang=\"en\"/><body>"
+      "<tu tuid=\"a&amp;b&#x41;\" changeid=\"\"><tuv xml:lang=\"en\"><seg>A</seg></tuv>"
+      "<tuv xmlns:p=\"urn:p\" p:lang=\"de\" lang=\"de\" xml:lang=\"ru-RU\"><seg>Б</seg></tuv></tu>"
+      "<tu><tuv xml:lang=\"en\"><seg>C</seg></tuv><tuv xml:lang=\"ru\"><seg>Д</seg></tuv></tu>"
+      "</body></tmx>\n";
+  write_file(dir / "given.tmx", "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n" + body);
+  auto given = read_all((dir / "given.tmx").string());
+  REQUIRE(given.size() == 2);
+  CHECK(given[0].unit.tuid == "a&bA");
+  CHECK(given[0].unit.changed_by.empty());
+  REQUIRE(given[0].unit.variants.size() == 2);
+  CHECK(given[0].unit.variants[1].tag == "ru-RU");  // xml:lang, not another namespace's lang or the bare one
+  CHECK(given[1].unit.tuid.empty());
+  // A default declared in the internal subset counts as given where the attribute is absent.
+  write_file(dir / "default.tmx",
+             "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ATTLIST tu tuid CDATA \"from-dtd\">]>\n" + body);
+  auto defaulted = read_all((dir / "default.tmx").string());
+  REQUIRE(defaulted.size() == 2);
+  CHECK(defaulted[0].unit.tuid == "a&bA");
+  CHECK(defaulted[1].unit.tuid == "from-dtd");
+}

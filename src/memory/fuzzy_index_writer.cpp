@@ -354,9 +354,12 @@ std::int64_t move_postings(sql::Database& db, Pending& pending, Spill& spill) {
   Query insert(db, "INSERT INTO fuzzy_postings(token, band, chunk, ids) VALUES (?1, ?2, ?3, ?4)");
   ReadBack back = read_back(db, pending, spill.empty() ? through : spill.last_id());
   std::int64_t last = back.moved.last, moved = back.moved.variants;
+  if (spill.empty() && moved == 0) return 0;
+  // All the rows or none, so that a move that failed (a full disk) leaves the variants
+  // waiting, for a commit tried again or the next move to read back.
+  db.exec("SAVEPOINT dilmanc_postings");
   try {
     if (spill.empty()) {
-      if (moved == 0) return 0;
       encode_rows(back, pending, [&](std::int32_t token, int band, std::string_view ids, std::int64_t) {
         insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, last);
         insert.bind_blob(4, ids.data(), ids.size()).run();
@@ -376,14 +379,16 @@ std::int64_t move_postings(sql::Database& db, Pending& pending, Spill& spill) {
         insert.bind_blob(4, ids.data(), ids.size()).run();
       });
     }
+    set_state(db, "postings_through", last);
+    db.exec("RELEASE dilmanc_postings");
   } catch (...) {
+    sqlite3_exec(db.handle(), "ROLLBACK TO dilmanc_postings; RELEASE dilmanc_postings", nullptr, nullptr, nullptr);
     spill.clear();
     pending.clear();
     throw;
   }
   spill.clear();
   pending.clear();
-  set_state(db, "postings_through", last);
   return moved;
 }
 

@@ -63,7 +63,10 @@ class Cursor {
 
   // Reads the next row; false at the end of the run.
   bool next() {
-    if (!fill(kHeader)) return false;
+    if (!fill(kHeader)) {
+      if (buffer_.size() > pos_) fail(*directory_, EIO);  // a row cut short: the file changed under us
+      return false;
+    }
     const char* p = buffer_.data() + pos_;
     std::uint32_t size;
     std::memcpy(&token, p, 4);

@@ -7,8 +7,9 @@
 // key order, once.
 //
 // The file is anonymous (unlinked, or O_TMPFILE): whatever ends the process takes it with
-// it, and nothing of it is ever part of the memory. Memory use is bounded by the read
-// buffers of the merge, whatever the number of rows.
+// it, and nothing of it is ever part of the memory. The merge holds a read buffer of
+// 256 KB per run (a run per 8 MB of gathered postings: some twenty at 1M units) and one
+// word's list at a time, whatever the number of rows.
 #pragma once
 
 #include <cstdint>

@@ -151,6 +151,13 @@ std::optional<std::string> XmlReader::attribute(const char* name) const {
       return child->content ? std::string(reinterpret_cast<const char*>(child->content)) : std::string();
     return take(xmlNodeListGetString(node->doc, a->children, 1));
   }
+  // Not given: libxml2's own lookup also finds a default the document type declares (a
+  // DOCTYPE without attribute declarations, the usual one, has none to give).
+  const xmlDoc* doc = node->doc;
+  if (doc && ((doc->intSubset && doc->intSubset->attributes) || (doc->extSubset && doc->extSubset->attributes))) {
+    xmlChar* v = xmlTextReaderGetAttribute(reader_, reinterpret_cast<const xmlChar*>(name));
+    if (v) return take(v);
+  }
   return std::nullopt;
 }
 
