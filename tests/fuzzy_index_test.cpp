@@ -555,14 +555,35 @@ TEST_CASE("fuzzy index: lists kept between lookups follow added units, moved pos
   CHECK(nonempty > 200);
 }
 
+// A small gather limit for one test, so that postings also move in the middle of transactions.
+struct GatherLimit {
+  explicit GatherLimit(std::size_t bytes) { dilmanc::memory::set_fuzzy_gather_limit(bytes); }
+  ~GatherLimit() {
+    dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit);
+    dilmanc::memory::PostingRuns::set_directory_for_testing("");
+  }
+};
+
+// Adds `count` units of made-up English sentences with a Russian side, keeping the sentences.
+struct SentenceUnits {
+  explicit SentenceUnits(unsigned seed) : maker(seed) {}
+  void add(TranslationMemory& memory, int count) {
+    for (int i = 0; i < count; ++i) {
+      auto w = maker.sentence();
+      sources.push_back(w);
+      const std::string s = SentenceMaker::join(w);
+      memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s), ++serial));
+    }
+  }
+  SentenceMaker maker;
+  std::vector<std::vector<std::string>> sources;
+  int serial = 0;
+};
+
 TEST_CASE("fuzzy index: postings gathered in a transaction are the stored variants' across moves, commits and rollbacks") {
   TempDir dir;
   const std::string path = (dir / "memory.db").string();
-  // A small limit, so that postings also move in the middle of transactions.
-  struct Limit {
-    Limit() { dilmanc::memory::set_fuzzy_gather_limit(4000); }
-    ~Limit() { dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit); }
-  } limit;
+  GatherLimit limit(4000);
   TranslationMemory memory(path);
   SentenceMaker maker(777);
   std::vector<std::vector<std::string>> sources;
@@ -604,24 +625,8 @@ TEST_CASE("fuzzy index: postings gathered in a transaction are the stored varian
 TEST_CASE("fuzzy index: postings that move in the middle of a transaction are merged into one chunk per word at its end") {
   TempDir dir;
   const std::string path = (dir / "memory.db").string();
-  struct Limit {
-    Limit() { dilmanc::memory::set_fuzzy_gather_limit(20000); }
-    ~Limit() {
-      dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit);
-      dilmanc::memory::PostingRuns::set_directory_for_testing("");
-    }
-  } limit;
-  SentenceMaker maker(4242);
-  std::vector<std::vector<std::string>> sources;
-  int serial = 0;
-  auto add = [&](TranslationMemory& memory, int count) {
-    for (int i = 0; i < count; ++i) {
-      auto w = maker.sentence();
-      sources.push_back(w);
-      const std::string s = SentenceMaker::join(w);
-      memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s), ++serial));
-    }
-  };
+  GatherLimit limit(20000);
+  SentenceUnits units(4242);
   auto chunks_per_key = [&](const char* sql) {
     dilmanc::sql::Database db(path, false);
     dilmanc::sql::Statement s(db, sql);
@@ -631,7 +636,7 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
   {
     TranslationMemory memory(path);
     TranslationMemory::Batch batch(memory);
-    add(memory, 1500);  // postings for many moves at this limit
+    units.add(memory, 1500);  // postings for many moves at this limit
     batch.commit();
   }
   CHECK(check_postings(path) == 0);
@@ -647,14 +652,14 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
     bool failed = false;
     try {
       TranslationMemory::Batch batch(memory);
-      add(memory, 400);
+      units.add(memory, 400);
       batch.commit();
     } catch (const dilmanc::Error& e) {
       failed = e.kind() == dilmanc::Error::Kind::kIo;
     }
     CHECK(failed);
   }
-  sources.resize(1500);
+  units.sources.resize(1500);
   CHECK(chunks_per_key("SELECT count(*) FROM variants") == variants_before);
   CHECK(check_postings(path) == 0);
 
@@ -663,7 +668,7 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
   TranslationMemory memory(path);
   {
     TranslationMemory::Batch batch(memory);
-    add(memory, 900);
+    units.add(memory, 900);
     batch.commit();
   }
   CHECK(check_postings(path) == 0);
@@ -671,7 +676,7 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
   FuzzyMatcher matcher(memory);
   std::size_t nonempty = 0;
   for (int q = 0; q < 150; ++q) {
-    const auto query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+    const auto query = SentenceMaker::join(units.maker.edit(units.sources[units.maker.next() % units.sources.size()]));
     compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
   }
   CHECK(nonempty > 100);
@@ -680,23 +685,10 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
 TEST_CASE("fuzzy index: a move that fails half-way leaves no rows, and a commit tried again keeps the variants waiting") {
   TempDir dir;
   const std::string path = (dir / "memory.db").string();
-  struct Limit {
-    Limit() { dilmanc::memory::set_fuzzy_gather_limit(20000); }
-    ~Limit() { dilmanc::memory::set_fuzzy_gather_limit(dilmanc::memory::kFuzzyGatherLimit); }
-  } limit;
-  SentenceMaker maker(99);
-  int serial = 0;
-  std::vector<std::vector<std::string>> sources;
-  auto add = [&](TranslationMemory& memory, int count) {
-    for (int i = 0; i < count; ++i) {
-      auto w = maker.sentence();
-      sources.push_back(w);
-      const std::string s = SentenceMaker::join(w);
-      memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s), ++serial));
-    }
-  };
+  GatherLimit limit(20000);
+  SentenceUnits units(99);
   TranslationMemory memory(path);
-  add(memory, 1);  // the index's tables
+  units.add(memory, 1);  // the index's tables
   {
     // The 40th row of a move fails, as a full disk would make it.
     dilmanc::sql::Database db(path, false);
@@ -712,7 +704,7 @@ TEST_CASE("fuzzy index: a move that fails half-way leaves no rows, and a commit 
   }();
   {
     TranslationMemory::Batch batch(memory);
-    add(memory, 800);  // runs, merged at the commit
+    units.add(memory, 800);  // runs, merged at the commit
     CHECK_THROWS(batch.commit());
     batch.commit();  // tried again: the variants are kept, their postings wait
   }
@@ -739,14 +731,14 @@ TEST_CASE("fuzzy index: a move that fails half-way leaves no rows, and a commit 
   // The next move reads the waiting variants back and takes them along.
   {
     TranslationMemory::Batch batch(memory);
-    add(memory, 300);
+    units.add(memory, 300);
     batch.commit();
   }
   CHECK(check_postings(path) == 0);
   FuzzyMatcher matcher(memory);
   std::size_t nonempty = 0;
   for (int q = 0; q < 100; ++q) {
-    const auto query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+    const auto query = SentenceMaker::join(units.maker.edit(units.sources[units.maker.next() % units.sources.size()]));
     compare_lookups(matcher, query, "en", "ru", 50, 5, &nonempty);
   }
   CHECK(nonempty > 60);
