@@ -351,7 +351,7 @@ std::int64_t move_postings(sql::Database& db, Pending& pending, Spill& spill) {
     if (spill.first_id() <= through || rows.int64(0) != spill.variants() || rows.int64(1) != spill.last_id())
       spill.clear();
   }
-  Query insert(db, "INSERT INTO fuzzy_postings(token, band, chunk, ids) VALUES (?1, ?2, ?3, ?4)");
+  sql::BulkInsert insert(db, "fuzzy_postings", {"token", "band", "chunk", "ids"});
   ReadBack back = read_back(db, pending, spill.empty() ? through : spill.last_id());
   std::int64_t last = back.moved.last, moved = back.moved.variants;
   if (spill.empty() && moved == 0) return 0;
@@ -361,8 +361,7 @@ std::int64_t move_postings(sql::Database& db, Pending& pending, Spill& spill) {
   try {
     if (spill.empty()) {
       encode_rows(back, pending, [&](std::int32_t token, int band, std::string_view ids, std::int64_t) {
-        insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, last);
-        insert.bind_blob(4, ids.data(), ids.size()).run();
+        insert.add(token).add(band).add(last).add_blob(ids).end_row();
       });
     } else {
       PostingRuns& runs = spill.runs();
@@ -375,10 +374,10 @@ std::int64_t move_postings(sql::Database& db, Pending& pending, Spill& spill) {
       last = runs.last_id();
       moved = runs.variants();
       runs.merge([&](std::int32_t token, int band, std::string_view ids) {
-        insert.bind(1, token).bind(2, static_cast<std::int64_t>(band)).bind(3, last);
-        insert.bind_blob(4, ids.data(), ids.size()).run();
+        insert.add(token).add(band).add(last).add_blob(ids).end_row();
       });
     }
+    insert.flush();
     set_state(db, "postings_through", last);
     db.exec("RELEASE dilmanc_postings");
   } catch (...) {

@@ -1,5 +1,8 @@
 #include "memory/sqlite.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "dilmanc/error.h"
 #include "dilmanc/messages.h"
 
@@ -159,6 +162,103 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   db_.exec("COMMIT");
   open_ = false;
+}
+
+namespace {
+
+std::string insert_sql(std::string_view table, std::initializer_list<std::string_view> columns, std::size_t rows) {
+  std::string sql = "INSERT INTO ";
+  sql += table;
+  sql += '(';
+  std::string row = "(";
+  bool first = true;
+  for (std::string_view c : columns) {
+    if (!first) {
+      sql += ", ";
+      row += ", ";
+    }
+    first = false;
+    sql += c;
+    row += '?';
+  }
+  sql += ") VALUES ";
+  row += ')';
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r > 0) sql += ", ";
+    sql += row;
+  }
+  return sql;
+}
+
+}  // namespace
+
+BulkInsert::BulkInsert(Database& db, std::string_view table, std::initializer_list<std::string_view> columns,
+                       int rows_per_statement)
+    : columns_(columns.size()),
+      rows_per_statement_(static_cast<std::size_t>(std::max(rows_per_statement, 1))),
+      many_(db, insert_sql(table, columns, rows_per_statement_).c_str()),
+      one_(db, insert_sql(table, columns, 1).c_str()),
+      values_(columns_ * rows_per_statement_) {}
+
+BulkInsert& BulkInsert::next(Value::Kind kind) {
+  if (in_row_ == columns_) throw std::logic_error("BulkInsert: a row with more values than columns");
+  values_[rows_ * columns_ + in_row_++].kind = kind;
+  return *this;
+}
+
+BulkInsert& BulkInsert::add(std::int64_t v) {
+  next(Value::Kind::kInt);
+  values_[rows_ * columns_ + in_row_ - 1].number = v;
+  return *this;
+}
+
+BulkInsert& BulkInsert::add_text(std::string_view v) {
+  next(Value::Kind::kText);
+  values_[rows_ * columns_ + in_row_ - 1].bytes.assign(v);
+  return *this;
+}
+
+BulkInsert& BulkInsert::add_blob(std::string_view bytes) {
+  next(Value::Kind::kBlob);
+  values_[rows_ * columns_ + in_row_ - 1].bytes.assign(bytes);
+  return *this;
+}
+
+void BulkInsert::end_row() {
+  if (in_row_ != columns_) throw std::logic_error("BulkInsert: a row with fewer values than columns");
+  in_row_ = 0;
+  if (++rows_ < rows_per_statement_) return;
+  rows_ = 0;  // dropped should the statement fail
+  for (std::size_t r = 0; r < rows_per_statement_; ++r) bind_row(many_, static_cast<int>(r * columns_) + 1, r);
+  many_.run();
+}
+
+void BulkInsert::flush() {
+  if (in_row_ != 0) throw std::logic_error("BulkInsert: a row with fewer values than columns");
+  const std::size_t rows = rows_;
+  rows_ = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    bind_row(one_, 1, r);
+    one_.run();
+  }
+}
+
+void BulkInsert::bind_row(Statement& statement, int first_parameter, std::size_t row) {
+  for (std::size_t c = 0; c < columns_; ++c) {
+    const Value& v = values_[row * columns_ + c];
+    const int i = first_parameter + static_cast<int>(c);
+    switch (v.kind) {
+      case Value::Kind::kInt:
+        statement.bind(i, v.number);
+        break;
+      case Value::Kind::kText:
+        statement.bind_view(i, v.bytes);
+        break;
+      case Value::Kind::kBlob:
+        statement.bind_blob_view(i, v.bytes);
+        break;
+    }
+  }
 }
 
 }  // namespace dilmanc::sql

@@ -9,9 +9,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dilmanc::sql {
 
@@ -86,6 +88,48 @@ class Statement {
  private:
   Database& db_;
   sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Writes rows into one table many to a statement ("INSERT INTO t(a, b) VALUES (?, ?), (?, ?)
+// ..."). For the rows of a bulk write, one statement per row cost as much again as the
+// inserts themselves: the statement's start and end, and a cursor opened and closed per row.
+//
+// The values are copied into buffers of this object, reused from row to row, so the caller's
+// bytes need not outlive the call. Rows go to SQLite when `rows_per_statement` of them wait,
+// and at flush(); rows still waiting when the object is destroyed are dropped, never written
+// late. Errors throw as Statement's do; the rows waiting are then dropped, and what earlier
+// statements wrote is the caller's to undo (a savepoint or the transaction).
+class BulkInsert {
+ public:
+  BulkInsert(Database& db, std::string_view table, std::initializer_list<std::string_view> columns,
+             int rows_per_statement = 64);
+  BulkInsert(const BulkInsert&) = delete;
+  BulkInsert& operator=(const BulkInsert&) = delete;
+
+  // The next value of the row being made, in the order of `columns`.
+  BulkInsert& add(std::int64_t v);
+  BulkInsert& add_text(std::string_view v);
+  BulkInsert& add_blob(std::string_view bytes);
+  // Ends a row of exactly as many values as columns (std::logic_error otherwise: a bug).
+  void end_row();
+  // Writes every row waiting. A row begun but not ended is a bug (std::logic_error).
+  void flush();
+
+ private:
+  struct Value {
+    enum class Kind { kInt, kText, kBlob } kind = Kind::kInt;
+    std::int64_t number = 0;
+    std::string bytes;
+  };
+  BulkInsert& next(Value::Kind kind);
+  void bind_row(Statement& statement, int first_parameter, std::size_t row);
+
+  std::size_t columns_;
+  std::size_t rows_per_statement_;
+  Statement many_, one_;
+  std::vector<Value> values_;  // rows_per_statement_ rows of columns_ values
+  std::size_t rows_ = 0;       // complete rows waiting
+  std::size_t in_row_ = 0;     // values of the row being made
 };
 
 // BEGIN IMMEDIATE on construction (so concurrent writers queue on the busy timeout rather

@@ -135,25 +135,12 @@ void PendingHashes::write(sql::Database& db) {
 }
 
 void PendingHashes::insert_sorted(sql::Database& db) const {
-  // Many rows per statement: one statement per row cost as much again as the inserts.
-  constexpr std::size_t kRows = 64;
-  std::string many = "INSERT INTO variant_hashes(lang, hash, variant_id) VALUES (?, ?, ?)";
-  for (std::size_t r = 1; r < kRows; ++r) many += ", (?, ?, ?)";
-  sql::Statement insert_many(db, many.c_str());
-  sql::Statement insert_one(db, "INSERT INTO variant_hashes(lang, hash, variant_id) VALUES (?1, ?2, ?3)");
-  auto bind = [&](sql::Statement& s, int first, const Entry& e) {
-    s.bind_view(first, languages_[e.lang_and_id >> kIdBits]);
-    s.bind(first + 1, e.hash).bind(first + 2, static_cast<std::int64_t>(e.lang_and_id & kIdMask));
-  };
-  std::size_t k = 0;
-  for (; k + kRows <= entries_.size(); k += kRows) {
-    for (std::size_t r = 0; r < kRows; ++r) bind(insert_many, static_cast<int>(3 * r + 1), entries_[k + r]);
-    insert_many.run();
+  sql::BulkInsert insert(db, "variant_hashes", {"lang", "hash", "variant_id"});
+  for (const Entry& e : entries_) {
+    insert.add_text(languages_[e.lang_and_id >> kIdBits]).add(e.hash);
+    insert.add(static_cast<std::int64_t>(e.lang_and_id & kIdMask)).end_row();
   }
-  for (; k < entries_.size(); ++k) {
-    bind(insert_one, 1, entries_[k]);
-    insert_one.run();
-  }
+  insert.flush();
 }
 
 }  // namespace dilmanc::memory
