@@ -192,11 +192,30 @@ TEST_CASE("concordance: a key's bridge terms are the five code points around eac
 
 namespace {
 
+// Sets the postings at which a batch cuts a concordance segment, for one test.
+struct FlushLimit {
+  explicit FlushLimit(std::size_t postings) { memory::set_concordance_flush_limit(postings); }
+  ~FlushLimit() { memory::set_concordance_flush_limit(memory::kConcordanceFlushLimit); }
+};
+
+std::int64_t segments(const std::string& path, const char* lang) {
+  sql::Database db(path, false);
+  sql::Statement s(db, "SELECT count(*) FROM concordance_segments WHERE lang = ?1");
+  s.bind(1, lang);
+  REQUIRE(s.step());
+  return s.int64(0);
+}
+
 // The distinct sentences whose search key holds the query's, against what the index finds.
-void check_phrases_against_scan(bool one_batch) {
+// `flush_limit`: cut segments this small in the middle of the batch.
+void check_phrases_against_scan(bool one_batch, std::size_t flush_limit = 0) {
   CAPTURE(one_batch);
+  CAPTURE(flush_limit);
+  std::optional<FlushLimit> limit;
+  if (flush_limit > 0) limit.emplace(flush_limit);
   TempDir dir;
-  TranslationMemory memory((dir / "m.db").string());
+  const std::string path = (dir / "m.db").string();
+  TranslationMemory memory(path);
   const std::vector<std::string> words = {"to", "are", "require", "the", "task", "at", "ore", "re"};
   std::vector<std::string> sentences;
   std::uint32_t seed = 12345;
@@ -212,9 +231,20 @@ void check_phrases_against_scan(bool one_batch) {
       if (i % 20 == 0) s += " rare" + std::to_string(i) + " to";  // bridges in one variant alone
       sentences.push_back(s);
       add(memory, "", s, "");
+      if (batch && i == 300) {
+        // Inside the batch, segments half written included.
+        const std::string key = search_key("require to", "en");
+        std::set<std::string> expected;
+        for (const auto& e : sentences)
+          if (search_key(e, "en").find(key) != std::string::npos) expected.insert(e);
+        const auto hits = found(memory, "require to", "en", 10000);
+        CHECK(std::set<std::string>(hits.begin(), hits.end()) == expected);
+        CHECK_FALSE(expected.empty());
+      }
     }
     if (batch) batch->commit();
   }
+  if (flush_limit > 0) CHECK(segments(path, "en") >= 4);
   int answered = 0;
   for (const std::string query : {"require to", "re to", "e t", "are the", "to the task", "at re", "ore re at",
                                    "the task at", "re re", "e ta", "TO ARE", "k a", "ask at", "to to to",
@@ -241,6 +271,39 @@ TEST_CASE("concordance: phrases of common words find exactly what a scan of the 
   // segment (a bulk import), once a unit at a time (small segments, merged).
   check_phrases_against_scan(true);
   check_phrases_against_scan(false);
+}
+
+TEST_CASE("concordance: a long batch writes its segments while it goes on, and finds everything") {
+  // A bulk import cuts a segment when its pending postings grow large, and writes it a few
+  // rows per unit while the next one is gathered.
+  check_phrases_against_scan(true, 1500);
+}
+
+TEST_CASE("concordance: a batch rolled back while a segment is half written leaves nothing of it") {
+  FlushLimit limit(800);
+  Fixture f;
+  const std::string path = (f.dir / "m.db").string();
+  auto rows = [&] {
+    sql::Database db(path, false);
+    sql::Statement s(db, "SELECT count(*) FROM concordance_terms");
+    REQUIRE(s.step());
+    return s.int64(0);
+  };
+  const std::int64_t before = rows();
+  for (int round = 0; round < 2; ++round) {
+    TranslationMemory::Batch batch(f.memory);
+    for (int i = 0; i < 200; ++i)
+      add(f.memory, "", "Briefing number " + std::to_string(i) + " on the harvest.",
+          "Брифинг номер " + std::to_string(i) + " о сборе урожая.");
+    if (round == 1) batch.commit();
+  }
+  // The rolled-back round left nothing; the committed one, written on a new connection
+  // after the rollback, everything.
+  CHECK(found(f.memory, "harvest", "en", 1000).size() == 200);
+  CHECK(found(f.memory, "сборе урожая", "ru", 1000).size() == 200);
+  CHECK(found(f.memory, "number 199 on", "en") == std::vector<std::string>{"Briefing number 199 on the harvest."});
+  CHECK(rows() > before);
+  CHECK(segments(path, "en") >= 2);
 }
 
 TEST_CASE("concordance: a memory of schema version 2 gets its index rebuilt with bridge terms") {

@@ -10,7 +10,9 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <limits>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -163,7 +165,7 @@ struct ConcordanceWriter::Gatherer {
   struct Variant {
     std::size_t language;
     std::int64_t id;
-    std::vector<std::uint64_t> terms;
+    std::string key;
   };
   struct Slot {
     std::uint64_t key;   // a trigram with the top bit set, a bridge term as it is; 0 = empty
@@ -180,16 +182,27 @@ struct ConcordanceWriter::Gatherer {
     std::int64_t first_id = 0, last_id = 0, variants = 0;
   };
 
+  struct Job {
+    std::vector<Variant> variants;
+    bool cut = false;  // freeze what was gathered before this job
+  };
+
   static constexpr std::size_t kBatch = 2048;
 
   std::vector<Language> languages;  // the worker's while it runs
   std::vector<std::string> names;   // the writer's: language index by name
   std::vector<Variant> batch;       // the writer's: not yet handed over
-  std::vector<std::size_t> home;    // gather()'s: the home slots of a variant's terms
+  std::vector<std::uint64_t> terms;  // gather()'s: a variant's terms
+  std::vector<std::size_t> home;     // gather()'s: the home slots of a variant's terms
+
+  // A segment cut from the postings gathered so far, its lists sorted for writing: the
+  // worker's until `frozen_ready`, then the writer's, who writes it a few rows at a time.
+  std::vector<Language> frozen;
+  bool frozen_ready = false;  // under `mutex`
 
   std::mutex mutex;
   std::condition_variable work, idle;
-  std::deque<std::vector<Variant>> queue;
+  std::deque<Job> queue;
   bool busy = false, stop = false;
   std::thread worker;
 
@@ -215,10 +228,58 @@ struct ConcordanceWriter::Gatherer {
     if (!worker.joinable()) worker = std::thread([this] { serve(); });
     {
       std::lock_guard lock(mutex);
-      queue.push_back(std::move(batch));
+      queue.push_back(Job{std::move(batch), false});
     }
     batch.clear();
     work.notify_one();
+  }
+
+  // Freezes everything added so far into `frozen` (which must be empty): on the worker,
+  // behind the batches before it, when it runs; at once otherwise (small writes).
+  void cut() {
+    if (!worker.joinable()) {
+      gather(batch);
+      batch.clear();
+      freeze();
+      std::lock_guard lock(mutex);
+      frozen_ready = true;
+      return;
+    }
+    hand_over();
+    {
+      std::lock_guard lock(mutex);
+      queue.push_back(Job{{}, true});
+    }
+    work.notify_one();
+  }
+
+  bool is_frozen_ready() {
+    std::lock_guard lock(mutex);
+    return frozen_ready;
+  }
+
+  void wait_frozen() {
+    std::unique_lock lock(mutex);
+    idle.wait(lock, [&] { return frozen_ready; });
+  }
+
+  void drop_frozen() {
+    std::vector<Language>().swap(frozen);
+    std::lock_guard lock(mutex);
+    frozen_ready = false;
+  }
+
+  // Each language's lists in the column's order (bridge terms are negative), so that the
+  // inserts append.
+  void freeze() {
+    frozen = std::move(languages);
+    languages.clear();
+    for (Language& l : frozen) {
+      std::vector<Slot>().swap(l.slots);
+      std::sort(l.lists.begin(), l.lists.end(), [](const List& a, const List& b) {
+        return static_cast<std::int64_t>(a.term) < static_cast<std::int64_t>(b.term);
+      });
+    }
   }
 
   // Everything added so far is in `languages` when this returns.
@@ -236,14 +297,18 @@ struct ConcordanceWriter::Gatherer {
     for (;;) {
       work.wait(lock, [&] { return stop || !queue.empty(); });
       if (queue.empty()) return;
-      std::vector<Variant> next = std::move(queue.front());
+      Job next = std::move(queue.front());
       queue.pop_front();
       busy = true;
       lock.unlock();
-      gather(next);
+      if (next.cut)
+        freeze();
+      else
+        gather(next.variants);
       lock.lock();
       busy = false;
-      if (queue.empty()) idle.notify_all();
+      if (next.cut) frozen_ready = true;
+      if (queue.empty() || next.cut) idle.notify_all();
     }
   }
 
@@ -259,18 +324,21 @@ struct ConcordanceWriter::Gatherer {
       if (l.variants == 0) l.first_id = v.id;
       l.last_id = v.id;
       ++l.variants;
+      terms.clear();
+      auto push = [this](std::uint64_t t) { terms.push_back(t); };
+      key_windows(v.key, true, push, push);
       // The slots and lists of a variant's terms are far apart in large tables: asked for
       // all at once, their cache misses overlap instead of coming one after another. First
       // the slots, then the lists they name (made when new), then the appends.
-      const std::size_t n = v.terms.size();
+      const std::size_t n = terms.size();
       const std::size_t prefetch_mask = l.slots.size() - 1;
       home.resize(n);
       for (std::size_t k = 0; k < n; ++k) {
-        home[k] = slot_of(v.terms[k] | (std::uint64_t{1} << 63), prefetch_mask);
+        home[k] = slot_of(terms[k] | (std::uint64_t{1} << 63), prefetch_mask);
         __builtin_prefetch(&l.slots[home[k]]);
       }
       for (std::size_t k = 0; k < n; ++k) {
-        const std::uint64_t t = v.terms[k];
+        const std::uint64_t t = terms[k];
         const std::uint64_t key = t | (std::uint64_t{1} << 63);
         const std::size_t mask = l.slots.size() - 1;
         std::size_t i = mask == prefetch_mask ? home[k] : slot_of(key, mask);
@@ -292,7 +360,7 @@ struct ConcordanceWriter::Gatherer {
         put_varint(list.bytes, static_cast<std::uint64_t>(v.id - list.last));  // a new list: last = 0
         list.last = v.id;
       }
-      std::vector<std::uint64_t>().swap(v.terms);
+      std::string().swap(v.key);
     }
   }
 
@@ -309,52 +377,104 @@ struct ConcordanceWriter::Gatherer {
   }
 };
 
+namespace {
+std::atomic<std::size_t> flush_limit{kConcordanceFlushLimit};
+}  // namespace
+
+void set_concordance_flush_limit(std::size_t postings) { flush_limit = postings; }
+
 ConcordanceWriter::ConcordanceWriter() : gatherer_(std::make_unique<Gatherer>()) {}
 ConcordanceWriter::~ConcordanceWriter() = default;
 
-void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> terms) {
+void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, std::string key) {
   Gatherer& g = *gatherer_;
-  pending_postings_ += terms.size() + 1;
-  g.batch.push_back(Gatherer::Variant{g.language(lang), variant_id, std::move(terms)});
+  // Its terms: a trigram per code point, at most a bridge per space.
+  std::size_t terms = 1;
+  for (char c : key) terms += ((static_cast<unsigned char>(c) & 0xC0) != 0x80) + (c == ' ');
+  pending_postings_ += terms;
+  g.batch.push_back(Gatherer::Variant{g.language(lang), variant_id, std::move(key)});
   if (g.batch.size() >= Gatherer::kBatch) g.hand_over();
 }
 
-// When about 25 million terms (repeats counted) wait: at about 1.3 bytes a posting, plus the
-// lists' spare capacity, some 40 MB.
-bool ConcordanceWriter::wants_flush() const { return pending_postings_ >= (std::size_t{24} << 20); }
+bool ConcordanceWriter::wants_flush() const { return pending_postings_ >= flush_limit.load(std::memory_order_relaxed); }
+
+void ConcordanceWriter::keep_up(sql::Database& db) {
+  if (draining_) {
+    if (!gatherer_->is_frozen_ready()) return;
+    drain(db, drain_rows_per_call_);
+  }
+  if (!wants_flush()) return;
+  if (draining_) drain(db, std::numeric_limits<std::size_t>::max());  // the earlier segment, all of it
+  start_drain(db);
+}
+
+void ConcordanceWriter::start_drain(sql::Database& db) {
+  gatherer_->cut();
+  drain_insert_ = std::make_unique<sql::BulkInsert>(db, "concordance_terms",
+                                                    std::initializer_list<std::string_view>{"lang", "segment", "term", "ids"});
+  drain_language_ = drain_list_ = 0;
+  drain_rows_per_call_ = 0;  // set when the segment is ready
+  drain_through_ = 0;
+  draining_ = true;
+  pending_postings_ = 0;
+}
+
+void ConcordanceWriter::drain(sql::Database& db, std::size_t rows) {
+  Gatherer& g = *gatherer_;
+  g.wait_frozen();
+  std::vector<Gatherer::Language>& frozen = g.frozen;
+  if (drain_rows_per_call_ == 0) {
+    // Spread over about half as many calls (variants written) as the segment took to
+    // gather, so that the segment is gone well before the next one is cut.
+    std::size_t lists = 0, variants = 0;
+    for (const Gatherer::Language& l : frozen) {
+      lists += l.lists.size();
+      variants += static_cast<std::size_t>(l.variants);
+    }
+    drain_rows_per_call_ = 2 * lists / std::max<std::size_t>(variants, 1) + 1;
+  }
+  for (; drain_language_ < frozen.size() && rows > 0; ++drain_language_, drain_list_ = 0) {
+    Gatherer::Language& l = frozen[drain_language_];
+    if (l.variants == 0) continue;
+    const std::string& lang = g.names[drain_language_];
+    for (; drain_list_ < l.lists.size() && rows > 0; ++drain_list_, --rows) {
+      Gatherer::List& list = l.lists[drain_list_];
+      drain_insert_->add_text(lang).add(l.last_id).add(static_cast<std::int64_t>(list.term)).add_blob(list.bytes).end_row();
+      std::string().swap(list.bytes);
+    }
+    if (drain_list_ < l.lists.size()) return;
+    drain_insert_->flush();
+    sql::Statement segment(db, "INSERT INTO concordance_segments(lang, last_id, first_id, variants) VALUES (?1, ?2, ?3, ?4)");
+    segment.bind(1, lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
+    merge_small_segments(db, lang, l.last_id);
+    drain_through_ = std::max(drain_through_, l.last_id);
+    std::vector<Gatherer::List>().swap(l.lists);
+  }
+  if (drain_language_ < frozen.size()) return;
+  if (drain_through_ > 0) set_through(db, drain_through_);
+  drain_insert_.reset();
+  g.drop_frozen();
+  draining_ = false;
+}
 
 void ConcordanceWriter::clear() {
   Gatherer& g = *gatherer_;
   g.settle();
   g.languages.clear();
+  g.drop_frozen();
+  drain_insert_.reset();
+  draining_ = false;
   pending_postings_ = 0;
 }
 
 void ConcordanceWriter::flush(sql::Database& db, std::int64_t through) {
-  Gatherer& g = *gatherer_;
-  if (pending_postings_ == 0 && through <= 0) return;
-  g.settle();
-  sql::Statement insert(db, "INSERT INTO concordance_terms(lang, segment, term, ids) VALUES (?1, ?2, ?3, ?4)");
-  sql::Statement segment(db, "INSERT INTO concordance_segments(lang, last_id, first_id, variants) VALUES (?1, ?2, ?3, ?4)");
-  for (std::size_t k = 0; k < g.languages.size(); ++k) {
-    Gatherer::Language& l = g.languages[k];
-    if (l.variants == 0) continue;
-    const std::string& lang = g.names[k];
-    // In the column's order (bridge terms are negative), so that the inserts append.
-    std::sort(l.lists.begin(), l.lists.end(), [](const Gatherer::List& a, const Gatherer::List& b) {
-      return static_cast<std::int64_t>(a.term) < static_cast<std::int64_t>(b.term);
-    });
-    for (const Gatherer::List& list : l.lists) {
-      insert.bind(1, lang).bind(2, l.last_id).bind(3, static_cast<std::int64_t>(list.term));
-      insert.bind_blob_view(4, list.bytes).run();
-    }
-    segment.bind(1, lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
-    merge_small_segments(db, lang, l.last_id);
-    through = std::max(through, l.last_id);
+  if (pending_postings_ == 0 && through <= 0 && !draining_) return;
+  if (draining_) drain(db, std::numeric_limits<std::size_t>::max());
+  if (pending_postings_ > 0) {
+    start_drain(db);
+    drain(db, std::numeric_limits<std::size_t>::max());
   }
   if (through > 0) set_through(db, through);
-  g.languages.clear();
-  pending_postings_ = 0;
 }
 
 // Merges the segment ending at `last` with the ones before it while they are small and not
@@ -445,8 +565,8 @@ void complete_concordance_index(sql::Database& db) {
     sql::Statement s(db, "SELECT id, lang, normalized FROM variants WHERE id > ?1 ORDER BY id");
     s.bind(1, through);
     while (s.step()) {
-      writer.add(s.text(1), s.int64(0), key_terms_in_order(s.text(2)));
-      if (writer.wants_flush()) writer.flush(db, 0);
+      writer.add(s.text(1), s.int64(0), s.text(2));
+      writer.keep_up(db);
     }
   }
   writer.flush(db, newest_variant());

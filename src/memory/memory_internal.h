@@ -12,6 +12,7 @@
 
 namespace dilmanc::sql {
 class Database;
+class BulkInsert;
 }
 
 namespace dilmanc::memory {
@@ -48,10 +49,10 @@ struct PreparedVariant {
   std::string lang;       // primary language
   std::string text;       // NFC marker text
   std::string codes;      // serialized codes, empty for none
-  std::string normalized; // search key of the plain text
+  // The search key of the plain text; moved into the concordance index once the variant's
+  // row is written.
+  mutable std::string normalized;
   std::int64_t hash = 0;
-  // key_terms_in_order(normalized); moved into the concordance index when the variant is written.
-  mutable std::vector<std::uint64_t> terms;
   FuzzyTokens fuzzy;  // fuzzy_tokens(text, lang)
 };
 struct PreparedUnit {
@@ -207,22 +208,43 @@ class ConcordanceWriter {
   ConcordanceWriter(const ConcordanceWriter&) = delete;
   ConcordanceWriter& operator=(const ConcordanceWriter&) = delete;
 
-  // `terms` as key_terms or key_terms_in_order gives them.
-  void add(std::string_view lang, std::int64_t variant_id, std::vector<std::uint64_t> terms);
-  // True when the pending postings have grown large enough to be written out now.
-  bool wants_flush() const;
-  // Writes the pending postings (inside the caller's transaction) and records that every
+  // `key`: the variant's search key. Its terms (key_terms_in_order) are made on the worker.
+  void add(std::string_view lang, std::int64_t variant_id, std::string key);
+  // To be called after each add() of a long transaction (inside it). When the pending
+  // postings have grown large (set_concordance_flush_limit), cuts them into a segment, which
+  // the calls after write a few rows each, while the next segment is gathered: written all
+  // at once, a segment held up the import's writer thread for a third of a second, and with
+  // it the thread reading the file.
+  void keep_up(sql::Database& db);
+  // Writes everything pending (inside the caller's transaction) and records that every
   // variant up to max(`through`, the last one added) is indexed.
   void flush(sql::Database& db, std::int64_t through);
-  // Forgets what is pending (after a rollback).
+  // Forgets what is pending (after a rollback). Before the connection is reopened: it holds
+  // a statement of it while a segment is being written.
   void clear();
-  bool empty() const { return pending_postings_ == 0; }
+  bool empty() const { return pending_postings_ == 0 && !draining_; }
 
  private:
   struct Gatherer;
+  bool wants_flush() const;
+  void start_drain(sql::Database& db);
+  // Writes up to `rows` rows of the cut segment, waiting until it is ready; then, when all
+  // are written, its segment rows.
+  void drain(sql::Database& db, std::size_t rows);
+
   std::unique_ptr<Gatherer> gatherer_;
   std::size_t pending_postings_ = 0;
+  bool draining_ = false;  // a cut segment is not yet all written
+  std::unique_ptr<sql::BulkInsert> drain_insert_;
+  std::size_t drain_language_ = 0, drain_list_ = 0, drain_rows_per_call_ = 0;
+  std::int64_t drain_through_ = 0;
 };
+
+// Pending postings (terms, repeats counted) at which ConcordanceWriter cuts a segment: about
+// 40 MB at about 1.3 bytes a posting, plus the lists' spare capacity.
+constexpr std::size_t kConcordanceFlushLimit = std::size_t{24} << 20;
+// For tests: a smaller limit, so that small imports cut segments mid-transaction.
+void set_concordance_flush_limit(std::size_t postings);
 
 // Indexes the variants the concordance index lacks (all of them in a memory of schema
 // version 1, whose FTS5 tables it drops), in one transaction of its own. Cheap when

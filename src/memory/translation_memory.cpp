@@ -290,8 +290,8 @@ struct TranslationMemory::Impl {
       prepared(insert_hash, "INSERT INTO variant_hashes(lang, hash, variant_id) VALUES (?1, ?2, ?3)")
           .bind_view(1, v.lang).bind(2, v.hash).bind(3, id).run();
     }
-    concordance.add(v.lang, id, std::move(v.terms));
-    if (concordance.wants_flush()) concordance.flush(db, 0);
+    concordance.add(v.lang, id, std::move(v.normalized));
+    concordance.keep_up(db);
     memory::index_variant(db, id, v.lang, v.fuzzy);
     write_annotations(unit_id, id, src.annotations);
     return id;
@@ -382,7 +382,6 @@ PreparedUnit prepare_unit(TranslationUnit unit) {
       p.normalized = fast_search_key(plain_text(InlineText{p.text, {}}), p.lang);
     }
     p.hash = segment_hash(p.text);
-    p.terms = key_terms_in_order(p.normalized);
     p.fuzzy = fuzzy_tokens(p.text, p.lang, simple);
     prepared.variants.push_back(std::move(p));
   }
