@@ -3,6 +3,9 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <array>
+#include <cstdint>
+
 #include "dilmanc/inline_text.h"
 
 namespace dilmanc {
@@ -24,25 +27,52 @@ UChar32 decode(std::string_view text, std::size_t pos, std::size_t* next) {
 
 bool is_marker(UChar32 c) { return c >= 0xE101 && c <= 0xE103; }
 
-bool is_letter(UChar32 c) {
-  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-  if (is_marker(c)) return false;
-  return u_isalpha(c) != 0;
-}
-
-bool is_mark(UChar32 c) {
-  if (c < 0x300) return false;
+bool icu_letter(UChar32 c) { return !is_marker(c) && u_isalpha(c) != 0; }
+bool icu_mark(UChar32 c) {
   auto t = u_charType(c);
   return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK;
 }
 
+// The classes of the two-byte code points (U+0080..U+07FF: Latin supplements, Greek,
+// Cyrillic...) from a table made once from the same ICU properties: Russian text asked ICU
+// several times for every letter.
+enum : std::uint8_t { kLetter = 1, kMark = 2, kDigit = 4, kSpace = 8 };
+constexpr UChar32 kTableEnd = 0x800;
+const std::array<std::uint8_t, kTableEnd>& two_byte_classes() {
+  static const std::array<std::uint8_t, kTableEnd> table = [] {
+    std::array<std::uint8_t, kTableEnd> t{};
+    for (UChar32 c = 0x80; c < kTableEnd; ++c)
+      t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>((icu_letter(c) ? kLetter : 0) | (icu_mark(c) ? kMark : 0) |
+                                                                 (u_isdigit(c) ? kDigit : 0) |
+                                                                 (u_isUWhiteSpace(c) ? kSpace : 0));
+    return t;
+  }();
+  return table;
+}
+
+bool in_class(UChar32 c, std::uint8_t bit) { return (two_byte_classes()[static_cast<std::size_t>(c)] & bit) != 0; }
+
+bool is_letter(UChar32 c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  if (c < kTableEnd) return in_class(c, kLetter);
+  return icu_letter(c);
+}
+
+bool is_mark(UChar32 c) {
+  if (c < 0x300) return false;
+  if (c < kTableEnd) return in_class(c, kMark);
+  return icu_mark(c);
+}
+
 bool is_digit(UChar32 c) {
   if (c < 0x80) return c >= '0' && c <= '9';
+  if (c < kTableEnd) return in_class(c, kDigit);
   return u_isdigit(c) != 0;
 }
 
 bool is_space(UChar32 c) {
   if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
+  if (c < kTableEnd) return in_class(c, kSpace);
   return u_isUWhiteSpace(c) != 0;
 }
 
