@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "dilmanc/error.h"
 #include "dilmanc/text.h"
 #include "dilmanc/translation_memory.h"
 #include "memory/memory_internal.h"
@@ -337,4 +338,57 @@ TEST_CASE("concordance: a memory of schema version 2 gets its index rebuilt with
   sql::Statement s(db, "SELECT count(*) FROM concordance_terms WHERE term < 0");
   REQUIRE(s.step());
   CHECK(s.int64(0) > 0);
+}
+
+TEST_CASE("concordance: a segment write that fails half-way writes none of its rows, and is made again in full") {
+  TempDir dir;
+  const std::string path = (dir / "m.db").string();
+  { TranslationMemory memory(path); }  // the schema
+  sql::Database db(path, false);
+  auto count = [&](const char* sql) {
+    sql::Statement s(db, sql);
+    REQUIRE(s.step());
+    return s.int64(0);
+  };
+  std::vector<std::string> texts;
+  memory::ConcordanceWriter writer;
+  for (int i = 1; i <= 300; ++i) {
+    texts.push_back("statement " + std::to_string(i) + " of the press office");
+    writer.add("en", i, search_key(texts.back(), "en"));
+  }
+  db.exec("BEGIN");
+  // The 100th row fails, as a full disk would make it.
+  db.exec("CREATE TEMP TRIGGER fail_rows BEFORE INSERT ON concordance_terms"
+          " WHEN (SELECT count(*) FROM concordance_terms) >= 100 BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  CHECK_THROWS_AS(writer.flush(db, 0), Error);
+  CHECK(count("SELECT count(*) FROM concordance_terms") == 0);
+  CHECK(count("SELECT count(*) FROM concordance_segments") == 0);
+  CHECK_FALSE(writer.empty());
+  db.exec("DROP TRIGGER fail_rows");
+  writer.flush(db, 0);  // tried again: every row, once
+  CHECK(writer.empty());
+  db.exec("COMMIT");
+  CHECK(count("SELECT count(*) FROM concordance_segments") == 1);
+  CHECK(count("SELECT value FROM meta WHERE key = 'concordance_through'") == 300);
+
+  // The same rows as a write that never failed.
+  const std::string clean_path = (dir / "clean.db").string();
+  { TranslationMemory memory(clean_path); }
+  sql::Database clean(clean_path, false);
+  memory::ConcordanceWriter clean_writer;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    clean_writer.add("en", static_cast<std::int64_t>(i + 1), search_key(texts[i], "en"));
+  clean.exec("BEGIN");
+  clean_writer.flush(clean, 0);
+  clean.exec("COMMIT");
+  auto rows = [](sql::Database& d) {
+    std::vector<std::string> out;
+    sql::Statement s(d, "SELECT lang || ' ' || segment || ' ' || term || ' ' || hex(ids) FROM concordance_terms"
+                        " ORDER BY lang, segment, term");
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  };
+  const auto written = rows(db);
+  CHECK(written.size() > 300);
+  CHECK(written == rows(clean));
 }

@@ -17,6 +17,8 @@
 #include <mutex>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "dilmanc/error.h"
 #include "dilmanc/inline_text.h"
 #include "dilmanc/messages.h"
@@ -399,21 +401,38 @@ void ConcordanceWriter::add(std::string_view lang, std::int64_t variant_id, std:
 bool ConcordanceWriter::wants_flush() const { return pending_postings_ >= flush_limit.load(std::memory_order_relaxed); }
 
 void ConcordanceWriter::keep_up(sql::Database& db) {
-  if (draining_) {
-    if (!gatherer_->is_frozen_ready()) return;
-    drain(db, drain_rows_per_call_);
+  if (draining_ && gatherer_->is_frozen_ready()) {
+    // Whole statements at a time: the rows owed pile up until they fill one.
+    if (drain_rows_per_call_ == 0) drain_rows_per_call_ = rows_per_call();
+    drain_owed_ += drain_rows_per_call_;
+    if (drain_owed_ >= kDrainStatementRows) {
+      drain(db, drain_owed_);
+      drain_owed_ = 0;
+    }
   }
   if (!wants_flush()) return;
   if (draining_) drain(db, std::numeric_limits<std::size_t>::max());  // the earlier segment, all of it
   start_drain(db);
 }
 
+std::size_t ConcordanceWriter::rows_per_call() const {
+  // Spread over about half as many calls (variants written) as the segment took to gather,
+  // so that it is gone well before the next one is cut.
+  std::size_t lists = 0, variants = 0;
+  for (const Gatherer::Language& l : gatherer_->frozen) {
+    lists += l.lists.size();
+    variants += static_cast<std::size_t>(l.variants);
+  }
+  return 2 * lists / std::max<std::size_t>(variants, 1) + 1;
+}
+
 void ConcordanceWriter::start_drain(sql::Database& db) {
+  drain_insert_ = std::make_unique<sql::BulkInsert>(
+      db, "concordance_terms", std::initializer_list<std::string_view>{"lang", "segment", "term", "ids"},
+      static_cast<int>(kDrainStatementRows));
   gatherer_->cut();
-  drain_insert_ = std::make_unique<sql::BulkInsert>(db, "concordance_terms",
-                                                    std::initializer_list<std::string_view>{"lang", "segment", "term", "ids"});
   drain_language_ = drain_list_ = 0;
-  drain_rows_per_call_ = 0;  // set when the segment is ready
+  drain_rows_per_call_ = drain_owed_ = 0;
   drain_through_ = 0;
   draining_ = true;
   pending_postings_ = 0;
@@ -423,35 +442,49 @@ void ConcordanceWriter::drain(sql::Database& db, std::size_t rows) {
   Gatherer& g = *gatherer_;
   g.wait_frozen();
   std::vector<Gatherer::Language>& frozen = g.frozen;
-  if (drain_rows_per_call_ == 0) {
-    // Spread over about half as many calls (variants written) as the segment took to
-    // gather, so that the segment is gone well before the next one is cut.
-    std::size_t lists = 0, variants = 0;
-    for (const Gatherer::Language& l : frozen) {
-      lists += l.lists.size();
-      variants += static_cast<std::size_t>(l.variants);
+  // Each call's rows all or none, its lists kept until they are in, so that a call that
+  // failed (a full disk) can be made again: by a commit tried again, say.
+  const std::size_t first_language = drain_language_, first_list = drain_list_;
+  const std::int64_t first_through = drain_through_;
+  db.exec("SAVEPOINT dilmanc_concordance");
+  try {
+    for (; drain_language_ < frozen.size() && rows > 0; ++drain_language_, drain_list_ = 0) {
+      Gatherer::Language& l = frozen[drain_language_];
+      const std::string& lang = g.names[drain_language_];
+      for (; drain_list_ < l.lists.size() && rows > 0; ++drain_list_, --rows) {
+        const Gatherer::List& list = l.lists[drain_list_];
+        drain_insert_->add_text(lang).add(l.last_id).add(static_cast<std::int64_t>(list.term)).add_blob(list.bytes);
+        drain_insert_->end_row();
+      }
+      if (drain_list_ < l.lists.size()) break;
+      drain_insert_->flush();
+      if (l.variants == 0) continue;
+      sql::Statement segment(db, "INSERT INTO concordance_segments(lang, last_id, first_id, variants) VALUES (?1, ?2, ?3, ?4)");
+      segment.bind(1, lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
+      merge_small_segments(db, lang, l.last_id);
+      drain_through_ = std::max(drain_through_, l.last_id);
     }
-    drain_rows_per_call_ = 2 * lists / std::max<std::size_t>(variants, 1) + 1;
-  }
-  for (; drain_language_ < frozen.size() && rows > 0; ++drain_language_, drain_list_ = 0) {
-    Gatherer::Language& l = frozen[drain_language_];
-    if (l.variants == 0) continue;
-    const std::string& lang = g.names[drain_language_];
-    for (; drain_list_ < l.lists.size() && rows > 0; ++drain_list_, --rows) {
-      Gatherer::List& list = l.lists[drain_list_];
-      drain_insert_->add_text(lang).add(l.last_id).add(static_cast<std::int64_t>(list.term)).add_blob(list.bytes).end_row();
-      std::string().swap(list.bytes);
-    }
-    if (drain_list_ < l.lists.size()) return;
     drain_insert_->flush();
-    sql::Statement segment(db, "INSERT INTO concordance_segments(lang, last_id, first_id, variants) VALUES (?1, ?2, ?3, ?4)");
-    segment.bind(1, lang).bind(2, l.last_id).bind(3, l.first_id).bind(4, l.variants).run();
-    merge_small_segments(db, lang, l.last_id);
-    drain_through_ = std::max(drain_through_, l.last_id);
-    std::vector<Gatherer::List>().swap(l.lists);
+    if (drain_language_ == frozen.size() && drain_through_ > 0) set_through(db, drain_through_);
+    db.exec("RELEASE dilmanc_concordance");
+  } catch (...) {
+    drain_insert_->discard();
+    sqlite3_exec(db.handle(), "ROLLBACK TO dilmanc_concordance; RELEASE dilmanc_concordance", nullptr, nullptr, nullptr);
+    drain_language_ = first_language;
+    drain_list_ = first_list;
+    drain_through_ = first_through;
+    throw;
+  }
+  // What went in leaves memory.
+  for (std::size_t k = first_language; k < frozen.size() && k <= drain_language_; ++k) {
+    std::vector<Gatherer::List>& lists = frozen[k].lists;
+    if (k < drain_language_) {
+      std::vector<Gatherer::List>().swap(lists);
+      continue;
+    }
+    for (std::size_t i = k == first_language ? first_list : 0; i < drain_list_; ++i) std::string().swap(lists[i].bytes);
   }
   if (drain_language_ < frozen.size()) return;
-  if (drain_through_ > 0) set_through(db, drain_through_);
   drain_insert_.reset();
   g.drop_frozen();
   draining_ = false;

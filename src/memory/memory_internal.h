@@ -228,15 +228,20 @@ class ConcordanceWriter {
   struct Gatherer;
   bool wants_flush() const;
   void start_drain(sql::Database& db);
-  // Writes up to `rows` rows of the cut segment, waiting until it is ready; then, when all
-  // are written, its segment rows.
+  // Writes up to `rows` rows of the cut segment, waiting until it is ready, and the segment
+  // rows of each language it finishes; all or nothing.
   void drain(sql::Database& db, std::size_t rows);
+
+  std::size_t rows_per_call() const;
+
+  static constexpr std::size_t kDrainStatementRows = 64;
 
   std::unique_ptr<Gatherer> gatherer_;
   std::size_t pending_postings_ = 0;
   bool draining_ = false;  // a cut segment is not yet all written
   std::unique_ptr<sql::BulkInsert> drain_insert_;
-  std::size_t drain_language_ = 0, drain_list_ = 0, drain_rows_per_call_ = 0;
+  std::size_t drain_language_ = 0, drain_list_ = 0;  // the next row to write
+  std::size_t drain_rows_per_call_ = 0, drain_owed_ = 0;
   std::int64_t drain_through_ = 0;
 };
 

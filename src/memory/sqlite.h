@@ -114,6 +114,8 @@ class BulkInsert {
   void end_row();
   // Writes every row waiting. A row begun but not ended is a bug (std::logic_error).
   void flush();
+  // Drops the rows waiting and the row being made, unwritten.
+  void discard() { rows_ = in_row_ = 0; }
 
  private:
   struct Value {
