@@ -111,3 +111,28 @@ TEST_CASE("a failed import into an empty memory leaves it empty and in WAL mode"
   CHECK(import_file(memory, (dir / "a.tmx").string()).added == 300);
   CHECK(memory.stats().units == 300);
 }
+
+TEST_CASE("an import into an empty memory writes rows whose references all hold") {
+  // The bulk write skips SQLite's foreign-key checks; every unit, variant and note it
+  // writes must still refer to rows that are there.
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  std::string tmx =
+      "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" creationtool=\"t\" "
+      "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" datatype=\"plaintext\"/><body>\n";
+  for (int i = 0; i < 50; ++i)
+    tmx += "<tu><note>unit note " + std::to_string(i) + "</note><prop type=\"x-domain\">press</prop>"
+           "<tuv xml:lang=\"en\"><note>en note</note><seg>Statement " + std::to_string(i) + ".</seg></tuv>"
+           "<tuv xml:lang=\"ru\"><prop type=\"x-checked\">yes</prop><seg>Заявление " + std::to_string(i) +
+           ".</seg></tuv></tu>\n";
+  write_file(dir / "a.tmx", tmx + "</body></tmx>\n");
+  {
+    TranslationMemory memory(db);
+    CHECK(import_file(memory, (dir / "a.tmx").string()).added == 50);
+  }
+  Raw after(db);
+  CHECK(after.text("SELECT count(*) FROM annotations") == "200");
+  CHECK(after.text("SELECT count(*) FROM annotations WHERE variant_id IS NOT NULL") == "100");
+  CHECK(after.text("SELECT count(*) FROM pragma_foreign_key_check") == "0");
+  CHECK(after.text("PRAGMA integrity_check") == "ok");
+}
