@@ -38,19 +38,17 @@ bool icu_mark(UChar32 c) {
 // several times for every letter.
 enum : std::uint8_t { kLetter = 1, kMark = 2, kDigit = 4, kSpace = 8 };
 constexpr UChar32 kTableEnd = 0x800;
-const std::array<std::uint8_t, kTableEnd>& two_byte_classes() {
-  static const std::array<std::uint8_t, kTableEnd> table = [] {
-    std::array<std::uint8_t, kTableEnd> t{};
-    for (UChar32 c = 0x80; c < kTableEnd; ++c)
-      t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>((icu_letter(c) ? kLetter : 0) | (icu_mark(c) ? kMark : 0) |
-                                                                 (u_isdigit(c) ? kDigit : 0) |
-                                                                 (u_isUWhiteSpace(c) ? kSpace : 0));
-    return t;
-  }();
-  return table;
-}
+// Made at load time (a function-local table cost a call and a guard per character): nothing
+// tokenizes while static objects are being constructed.
+const std::array<std::uint8_t, kTableEnd> two_byte_classes = [] {
+  std::array<std::uint8_t, kTableEnd> t{};
+  for (UChar32 c = 0x80; c < kTableEnd; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>((icu_letter(c) ? kLetter : 0) | (icu_mark(c) ? kMark : 0) |
+                                                               (u_isdigit(c) ? kDigit : 0) | (u_isUWhiteSpace(c) ? kSpace : 0));
+  return t;
+}();
 
-bool in_class(UChar32 c, std::uint8_t bit) { return (two_byte_classes()[static_cast<std::size_t>(c)] & bit) != 0; }
+bool in_class(UChar32 c, std::uint8_t bit) { return (two_byte_classes[static_cast<std::size_t>(c)] & bit) != 0; }
 
 bool is_letter(UChar32 c) {
   if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';

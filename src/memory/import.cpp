@@ -120,17 +120,18 @@ ImportSummary import_file(TranslationMemory& memory, const std::string& path, co
       bool open = true;
       auto take = [&](TmxEntry& entry) {
         if (!open) return;
-        Item item;
+        // Made in place: a unit is some twenty strings, each move of it a copy of them all.
+        if (batch.capacity() < Pipe::kBatch) batch.reserve(Pipe::kBatch);
+        Item& item = batch.emplace_back();
         item.entry = std::move(entry);
         if (!item.entry.skipped) {
           try {
-            item.prepared = memory::prepare_unit(std::move(item.entry.unit));
+            item.prepared.emplace(memory::prepare_unit(std::move(item.entry.unit)));
           } catch (const Error& e) {
             item.entry.skipped = true;
             item.entry.reason = e.cause();
           }
         }
-        batch.push_back(std::move(item));
         if (batch.size() >= Pipe::kBatch) {
           open = pipe.push(std::move(batch));
           batch.clear();
