@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "dilmanc/error.h"
@@ -134,5 +135,107 @@ TEST_CASE("an import into an empty memory writes rows whose references all hold"
   CHECK(after.text("SELECT count(*) FROM annotations") == "200");
   CHECK(after.text("SELECT count(*) FROM annotations WHERE variant_id IS NOT NULL") == "100");
   CHECK(after.text("SELECT count(*) FROM pragma_foreign_key_check") == "0");
+  CHECK(after.text("PRAGMA integrity_check") == "ok");
+}
+
+namespace {
+
+TranslationUnit unit_of(std::initializer_list<std::pair<const char*, std::string>> variants) {
+  TranslationUnit u;
+  u.source_lang = "en";
+  for (const auto& [lang, text] : variants) {
+    Variant v;
+    v.tag = lang;
+    v.text.text = text;
+    u.variants.push_back(v);
+  }
+  return u;
+}
+
+std::set<std::string> translations(const TranslationMemory& memory, const std::string& en) {
+  std::set<std::string> out;
+  InlineText source;
+  source.text = en;
+  for (const auto& u : memory.lookup_exact(source, "en"))
+    if (const Variant* ru = u.variant("ru")) out.insert(ru->text.text);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a batch filling an empty memory holds rows back and finds every duplicate among them") {
+  // Its units and variants go to SQLite 64 rows to a statement, so some wait in memory while
+  // later units are checked against them. After a unit of three variants and 62 of two, the
+  // 63rd unit's row ends a statement of units, its English variant one of variants, and its
+  // Russian variant waits when the same source comes again with another translation.
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  TranslationMemory memory(db);
+  const int kUnits = 200;
+  auto report = [](int i, const char* ru) {
+    const std::string n = std::to_string(i);
+    return unit_of({{"en", "Report " + n + "."}, {"ru", ru + (" " + n + ".")}});
+  };
+  {
+    memory::BulkWrite bulk(memory);
+    REQUIRE(bulk.active());
+    TranslationMemory::Batch batch(memory);
+    memory.add(unit_of({{"en", "Opening."}, {"ru", "Открытие."}, {"az", "Açılış."}}));
+    for (int i = 1; i <= kUnits; ++i) {
+      memory.add(report(i, "Доклад"));
+      if (i == 63) {
+        CHECK(memory.add(report(i, "Отчёт")).outcome == AddResult::Outcome::kAdded);
+        CHECK(memory.add(report(i, "Доклад")).outcome == AddResult::Outcome::kUpdated);
+      }
+    }
+    // Older units again: the same unit refreshed; a language it lacked added, once.
+    for (int i = 1; i <= kUnits; i += 9) {
+      CHECK(memory.add(report(i, "Доклад")).outcome == AddResult::Outcome::kUpdated);
+      TranslationUnit with_az = report(i, "Доклад");
+      Variant az;
+      az.tag = "az";
+      az.text.text = "Hesabat " + std::to_string(i) + ".";
+      with_az.variants.push_back(az);
+      for (int twice = 0; twice < 2; ++twice) CHECK(memory.add(with_az).outcome == AddResult::Outcome::kUpdated);
+    }
+    // Reads inside the batch see the rows still held back.
+    memory.add(unit_of({{"en", "Closing."}, {"ru", "Закрытие."}}));
+    CHECK(memory.stats().units == kUnits + 3);
+    CHECK(translations(memory, "Closing.") == std::set<std::string>{"Закрытие."});
+    CHECK(memory.concordance("closing", "en", 5).size() == 1);
+    batch.commit();
+  }
+  CHECK(memory.stats().units == kUnits + 3);
+  for (int i = 1; i <= kUnits; ++i) {
+    const std::string n = std::to_string(i);
+    std::set<std::string> expected{"Доклад " + n + "."};
+    if (i == 63) expected.insert("Отчёт 63.");
+    CHECK(translations(memory, "Report " + n + ".") == expected);
+  }
+  Raw after(db);
+  CHECK(after.text("SELECT count(*) FROM variants WHERE lang = 'az'") == std::to_string(1 + (kUnits + 8) / 9));
+  CHECK(after.text("SELECT count(*) FROM pragma_foreign_key_check") == "0");
+  CHECK(after.text("PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("a rolled-back batch drops the rows it held back; the next one numbers from the start") {
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  TranslationMemory memory(db);
+  {
+    memory::BulkWrite bulk(memory);
+    {
+      TranslationMemory::Batch batch(memory);
+      for (int i = 0; i < 100; ++i) memory.add(unit_of({{"en", "Lost " + std::to_string(i) + "."}, {"ru", "Потеря."}}));
+    }
+    TranslationMemory::Batch batch(memory);
+    for (int i = 0; i < 100; ++i) memory.add(unit_of({{"en", "Kept " + std::to_string(i) + "."}, {"ru", "Есть."}}));
+    batch.commit();
+  }
+  CHECK(memory.stats().units == 100);
+  CHECK(translations(memory, "Lost 5.").empty());
+  CHECK(translations(memory, "Kept 99.") == std::set<std::string>{"Есть."});
+  Raw after(db);
+  CHECK(after.text("SELECT min(id) || '-' || max(id) FROM units") == "1-100");
   CHECK(after.text("PRAGMA integrity_check") == "ok");
 }

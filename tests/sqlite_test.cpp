@@ -79,3 +79,20 @@ TEST_CASE("BulkInsert refuses rows of the wrong size as the bug they are") {
   insert.add_blob("b").end_row();
   CHECK_THROWS_AS(insert.add(2).add(3).add(4).add(5), std::logic_error);
 }
+
+TEST_CASE("BulkInsert writes NULL for no value, an empty text made NULL, and rows left over in one statement") {
+  Table t;
+  sql::BulkInsert insert(t.db, "t", {"n", "name", "data"}, 8);
+  insert.add(1).add_text_or_null("").add_null().end_row();
+  insert.add(2).add_text_or_null("b").add_blob("").end_row();
+  insert.add_optional(std::nullopt).add_text("c").add_null().end_row();  // n NULL: SQLite picks 3
+  CHECK(insert.rows_waiting() == 3);
+  insert.flush();
+  CHECK(insert.rows_waiting() == 0);
+  CHECK(t.rows() == std::vector<std::string>{"1||null||null", "2|b|text||blob", "3|c|text||null"});
+  // The rows of a flush are one statement: all or none.
+  insert.add(4).add_text("d").add_null().end_row();
+  insert.add(1).add_text("e").add_null().end_row();
+  CHECK_THROWS_AS(insert.flush(), Error);
+  CHECK(t.rows().size() == 3);
+}

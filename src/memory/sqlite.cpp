@@ -166,23 +166,26 @@ void Transaction::commit() {
 
 namespace {
 
-std::string insert_sql(std::string_view table, std::initializer_list<std::string_view> columns, std::size_t rows) {
-  std::string sql = "INSERT INTO ";
-  sql += table;
+std::string insert_prefix(std::string_view table, std::initializer_list<std::string_view> columns) {
+  std::string sql(table);
   sql += '(';
-  std::string row = "(";
   bool first = true;
   for (std::string_view c : columns) {
-    if (!first) {
-      sql += ", ";
-      row += ", ";
-    }
+    if (!first) sql += ", ";
     first = false;
     sql += c;
-    row += '?';
   }
-  sql += ") VALUES ";
-  row += ')';
+  return sql + ')';
+}
+
+std::string row_of(std::size_t columns) {
+  std::string row = "(";
+  for (std::size_t c = 0; c < columns; ++c) row += c ? ", ?" : "?";
+  return row + ')';
+}
+
+std::string insert_sql(const std::string& table_and_columns, const std::string& row, std::size_t rows) {
+  std::string sql = "INSERT INTO " + table_and_columns + " VALUES ";
   for (std::size_t r = 0; r < rows; ++r) {
     if (r > 0) sql += ", ";
     sql += row;
@@ -194,10 +197,13 @@ std::string insert_sql(std::string_view table, std::initializer_list<std::string
 
 BulkInsert::BulkInsert(Database& db, std::string_view table, std::initializer_list<std::string_view> columns,
                        int rows_per_statement)
-    : columns_(columns.size()),
+    : db_(db),
+      table_and_columns_(insert_prefix(table, columns)),
+      row_(row_of(columns.size())),
+      columns_(columns.size()),
       rows_per_statement_(static_cast<std::size_t>(std::max(rows_per_statement, 1))),
-      many_(db, insert_sql(table, columns, rows_per_statement_).c_str()),
-      one_(db, insert_sql(table, columns, 1).c_str()),
+      many_(db, insert_sql(table_and_columns_, row_, rows_per_statement_).c_str()),
+      fewer_(rows_per_statement_),
       values_(columns_ * rows_per_statement_) {}
 
 BulkInsert& BulkInsert::next(Value::Kind kind) {
@@ -233,14 +239,17 @@ void BulkInsert::end_row() {
   many_.run();
 }
 
+BulkInsert& BulkInsert::add_null() { return next(Value::Kind::kNull); }
+
 void BulkInsert::flush() {
   if (in_row_ != 0) throw std::logic_error("BulkInsert: a row with fewer values than columns");
   const std::size_t rows = rows_;
-  rows_ = 0;
-  for (std::size_t r = 0; r < rows; ++r) {
-    bind_row(one_, 1, r);
-    one_.run();
-  }
+  if (rows == 0) return;
+  rows_ = 0;  // dropped should the statement fail
+  std::unique_ptr<Statement>& statement = fewer_[rows];
+  if (!statement) statement = std::make_unique<Statement>(db_, insert_sql(table_and_columns_, row_, rows).c_str());
+  for (std::size_t r = 0; r < rows; ++r) bind_row(*statement, static_cast<int>(r * columns_) + 1, r);
+  statement->run();
 }
 
 void BulkInsert::bind_row(Statement& statement, int first_parameter, std::size_t row) {
@@ -256,6 +265,9 @@ void BulkInsert::bind_row(Statement& statement, int first_parameter, std::size_t
         break;
       case Value::Kind::kBlob:
         statement.bind_blob_view(i, v.bytes);
+        break;
+      case Value::Kind::kNull:
+        statement.bind_null(i);
         break;
     }
   }

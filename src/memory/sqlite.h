@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -110,25 +111,35 @@ class BulkInsert {
   BulkInsert& add(std::int64_t v);
   BulkInsert& add_text(std::string_view v);
   BulkInsert& add_blob(std::string_view bytes);
+  BulkInsert& add_null();
+  // NULL for an empty string or no value.
+  BulkInsert& add_text_or_null(std::string_view v) { return v.empty() ? add_null() : add_text(v); }
+  BulkInsert& add_optional(const std::optional<std::int64_t>& v) { return v ? add(*v) : add_null(); }
   // Ends a row of exactly as many values as columns (std::logic_error otherwise: a bug).
   void end_row();
-  // Writes every row waiting. A row begun but not ended is a bug (std::logic_error).
+  // Writes every row waiting, in one statement. A row begun but not ended is a bug
+  // (std::logic_error).
   void flush();
+  std::size_t rows_waiting() const { return rows_; }
   // Drops the rows waiting and the row being made, unwritten.
   void discard() { rows_ = in_row_ = 0; }
 
  private:
   struct Value {
-    enum class Kind { kInt, kText, kBlob } kind = Kind::kInt;
+    enum class Kind { kInt, kText, kBlob, kNull } kind = Kind::kInt;
     std::int64_t number = 0;
     std::string bytes;
   };
   BulkInsert& next(Value::Kind kind);
   void bind_row(Statement& statement, int first_parameter, std::size_t row);
 
+  Database& db_;
+  std::string table_and_columns_;  // "t(a, b)"
+  std::string row_;                // "(?, ?)"
   std::size_t columns_;
   std::size_t rows_per_statement_;
-  Statement many_, one_;
+  Statement many_;
+  std::vector<std::unique_ptr<Statement>> fewer_;  // by row count, prepared when first needed
   std::vector<Value> values_;  // rows_per_statement_ rows of columns_ values
   std::size_t rows_ = 0;       // complete rows waiting
   std::size_t in_row_ = 0;     // values of the row being made

@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -212,6 +213,20 @@ struct TranslationMemory::Impl {
       insert_annotation, unit_row, unit_variants, unit_annotations, refresh_unit, refresh_variant;
   std::vector<std::int64_t> held_back_ids;
 
+  // Set by BulkWrite while SQLite checks no foreign keys on this connection.
+  bool unchecked_references = false;
+  // A batch filling an empty memory without those checks writes its units and variants
+  // many rows to a statement (one statement per row was a fifth of their inserts' cost),
+  // with ids it assigns itself; a row may wait in memory after the rows that refer to it
+  // are written. Whatever reads the tables first writes what waits (write_waiting).
+  std::unique_ptr<sql::BulkInsert> waiting_units, waiting_variants;
+  std::int64_t next_unit_id = 0, next_variant_id = 0;
+  // For each of the last 64 units, the id of its first variant; the unit of the first
+  // variant waiting. A duplicate check that finds a variant of a unit with rows waiting
+  // writes them first. (A variant added to an older unit is written at once.)
+  std::array<std::int64_t, 64> first_variant_of_unit{};
+  std::int64_t unit_of_first_waiting_variant = 0;
+
   int busy_timeout_ms;
 
   Impl(const std::string& path, const MemoryOptions& options)
@@ -252,10 +267,54 @@ struct TranslationMemory::Impl {
                        &insert_annotation, &unit_row, &unit_variants, &unit_annotations, &refresh_unit,
                        &refresh_variant})
       slot->reset();
+    stop_waiting_rows();
     pending_hashes.stop();
     concordance.clear();
     db.reopen();
+    unchecked_references = false;
     configure();
+  }
+
+  void start_waiting_rows() {
+    waiting_units = std::make_unique<sql::BulkInsert>(
+        db, "units",
+        std::initializer_list<std::string_view>{"id", "tuid", "source_lang", "context_prev", "context_next",
+                                                "origin_file", "origin_segment", "datatype", "segtype", "created_at",
+                                                "created_by", "changed_at", "changed_by", "usage_count",
+                                                "last_used_at"});
+    waiting_variants = std::make_unique<sql::BulkInsert>(
+        db, "variants",
+        std::initializer_list<std::string_view>{"id", "unit_id", "lang", "tag", "text", "codes", "normalized",
+                                                "segment_hash", "created_at", "created_by", "changed_at",
+                                                "changed_by", "usage_count", "last_used_at"});
+    Statement units(db, "SELECT coalesce(max(id), 0) + 1 FROM units");
+    units.step();
+    next_unit_id = units.int64(0);
+    Statement variants(db, "SELECT coalesce(max(id), 0) + 1 FROM variants");
+    variants.step();
+    next_variant_id = variants.int64(0);
+  }
+
+  void stop_waiting_rows() {
+    waiting_units.reset();
+    waiting_variants.reset();
+  }
+
+  // Writes the units and variants waiting; the units first.
+  void write_waiting() {
+    if (!waiting_units) return;
+    waiting_units->flush();
+    waiting_variants->flush();
+  }
+
+  // The lowest variant id of the units that have a row waiting, their own or a variant's.
+  std::int64_t oldest_waiting_variant() const {
+    std::int64_t oldest = next_variant_id;
+    if (waiting_variants->rows_waiting() > 0)
+      oldest = first_variant_of_unit[static_cast<std::size_t>(unit_of_first_waiting_variant) % 64];
+    if (const auto units = static_cast<std::int64_t>(waiting_units->rows_waiting()); units > 0)
+      oldest = std::min(oldest, first_variant_of_unit[static_cast<std::size_t>(next_unit_id - units) % 64]);
+    return oldest;
   }
 
   void write_annotations(std::int64_t unit_id, std::optional<std::int64_t> variant_id,
@@ -273,18 +332,8 @@ struct TranslationMemory::Impl {
   // THE one place a variant enters the memory: the row, its search-index entry and its
   // annotations. Indexes kept inside the memory file (such as a fuzzy-match index) hook in here.
   std::int64_t write_variant(std::int64_t unit_id, const PreparedUnit& unit, const PreparedVariant& v) {
-    auto& s = prepared(insert_variant,
-                       "INSERT INTO variants(unit_id, lang, tag, text, codes, normalized, segment_hash,"
-                       " created_at, created_by, changed_at, changed_by, usage_count, last_used_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     const Variant& src = unit.unit.variants[v.index];
-    s.bind(1, unit_id).bind_view(2, v.lang).bind_view(3, src.tag).bind_view(4, v.text).bind_view_or_null(5, v.codes);
-    s.bind_view(6, v.normalized).bind(7, v.hash);
-    s.bind_view_or_null(8, src.created_at).bind_view_or_null(9, src.created_by);
-    s.bind_view_or_null(10, src.changed_at).bind_view_or_null(11, src.changed_by);
-    s.bind(12, src.usage_count).bind_view_or_null(13, src.last_used_at);
-    s.run();
-    const std::int64_t id = db.last_insert_id();
+    const std::int64_t id = waiting_variants ? add_waiting_variant(unit_id, src, v) : insert_variant_row(unit_id, src, v);
     if (!pending_hashes.add(v.lang, v.hash, id)) {
       pending_hashes.write(db);  // when held back until now
       prepared(insert_hash, "INSERT INTO variant_hashes(lang, hash, variant_id) VALUES (?1, ?2, ?3)")
@@ -295,6 +344,31 @@ struct TranslationMemory::Impl {
     memory::index_variant(db, id, v.lang, v.fuzzy);
     write_annotations(unit_id, id, src.annotations);
     return id;
+  }
+
+  std::int64_t add_waiting_variant(std::int64_t unit_id, const Variant& src, const PreparedVariant& v) {
+    const std::int64_t id = next_variant_id++;
+    sql::BulkInsert& w = *waiting_variants;
+    if (w.rows_waiting() == 0) unit_of_first_waiting_variant = unit_id;
+    w.add(id).add(unit_id).add_text(v.lang).add_text(src.tag).add_text(v.text).add_text_or_null(v.codes);
+    w.add_text(v.normalized).add(v.hash).add_text_or_null(src.created_at).add_text_or_null(src.created_by);
+    w.add_text_or_null(src.changed_at).add_text_or_null(src.changed_by).add(src.usage_count);
+    w.add_text_or_null(src.last_used_at).end_row();
+    return id;
+  }
+
+  std::int64_t insert_variant_row(std::int64_t unit_id, const Variant& src, const PreparedVariant& v) {
+    auto& s = prepared(insert_variant,
+                       "INSERT INTO variants(unit_id, lang, tag, text, codes, normalized, segment_hash,"
+                       " created_at, created_by, changed_at, changed_by, usage_count, last_used_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    s.bind(1, unit_id).bind_view(2, v.lang).bind_view(3, src.tag).bind_view(4, v.text).bind_view_or_null(5, v.codes);
+    s.bind_view(6, v.normalized).bind(7, v.hash);
+    s.bind_view_or_null(8, src.created_at).bind_view_or_null(9, src.created_by);
+    s.bind_view_or_null(10, src.changed_at).bind_view_or_null(11, src.changed_by);
+    s.bind(12, src.usage_count).bind_view_or_null(13, src.last_used_at);
+    s.run();
+    return db.last_insert_id();
   }
 
   std::vector<StoredVariant> stored_variants(std::int64_t unit_id) {
@@ -420,6 +494,9 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
       held_back_ids.clear();
       pending_hashes.find(p.lang, p.hash, held_back_ids);
       if (held_back_ids.empty()) continue;
+      if (waiting_units &&
+          *std::max_element(held_back_ids.begin(), held_back_ids.end()) >= oldest_waiting_variant())
+        write_waiting();
       auto& check = prepared(check_held_back,
                              "SELECT u.id, u.changed_at FROM variants v JOIN units u ON u.id = v.unit_id"
                              " WHERE v.id = ?1 AND v.text = ?2 AND coalesce(v.codes, '') = ?3"
@@ -435,6 +512,7 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
       for (const auto& f : found) take(f.second);
       continue;
     }
+    write_waiting();
     auto& find = prepared(find_by_hash,
                           "SELECT v.unit_id FROM variant_hashes h"
                           " JOIN variants v ON v.id = h.variant_id AND v.segment_hash = h.hash"
@@ -468,6 +546,7 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
       auto it = std::find_if(stored.begin(), stored.end(), [&](const StoredVariant& s) { return s.lang == p.lang; });
       if (it == stored.end()) {
         write_variant(candidate, input, p);
+        write_waiting();
         continue;
       }
       const Variant& src = unit.variants[p.index];
@@ -493,6 +572,20 @@ AddResult TranslationMemory::Impl::add(const PreparedUnit& input) {
     return {AddResult::Outcome::kUpdated, candidate};
   }
 
+  if (waiting_units) {
+    const std::int64_t unit_id = next_unit_id++;
+    first_variant_of_unit[static_cast<std::size_t>(unit_id) % 64] = next_variant_id;
+    sql::BulkInsert& w = *waiting_units;
+    w.add(unit_id).add_text_or_null(unit.tuid).add_text_or_null(unit.source_lang);
+    w.add_optional(unit.context_prev).add_optional(unit.context_next);
+    w.add_text_or_null(unit.origin_file).add_text_or_null(unit.origin_segment);
+    w.add_text_or_null(unit.datatype).add_text_or_null(unit.segtype);
+    w.add_text(created_at).add_text_or_null(unit.created_by).add_text(changed_at).add_text_or_null(unit.changed_by);
+    w.add(unit.usage_count).add_text_or_null(unit.last_used_at).end_row();
+    write_annotations(unit_id, std::nullopt, unit.annotations);
+    for (const auto& p : prepared_variants) write_variant(unit_id, input, p);
+    return {AddResult::Outcome::kAdded, unit_id};
+  }
   auto& insert = prepared(insert_unit,
                           "INSERT INTO units(tuid, source_lang, context_prev, context_next, origin_file,"
                           " origin_segment, datatype, segtype, created_at, created_by, changed_at, changed_by,"
@@ -585,10 +678,14 @@ TranslationMemory::Batch::Batch(TranslationMemory& memory) : memory_(memory) {
   try {
     sql::Statement any(memory_.impl_->db,
                        "SELECT EXISTS (SELECT 1 FROM variants) OR EXISTS (SELECT 1 FROM variant_hashes)");
-    if (any.step() && any.int64(0) == 0) memory_.impl_->pending_hashes.start();
+    if (any.step() && any.int64(0) == 0) {
+      memory_.impl_->pending_hashes.start();
+      if (memory_.impl_->unchecked_references) memory_.impl_->start_waiting_rows();
+    }
   } catch (...) {
     sqlite3_exec(memory_.impl_->db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     memory_.impl_->in_batch = false;
+    memory_.impl_->stop_waiting_rows();
     throw;
   }
 }
@@ -606,6 +703,7 @@ TranslationMemory::Batch::~Batch() {
 
 void TranslationMemory::Batch::commit() {
   if (!open_) return;
+  memory_.impl_->write_waiting();
   memory_.impl_->pending_hashes.sort_in_background();
   memory::start_finishing_fuzzy_index(memory_.impl_->db);
   memory_.impl_->concordance.flush(memory_.impl_->db, 0);
@@ -613,6 +711,7 @@ void TranslationMemory::Batch::commit() {
   memory_.impl_->pending_hashes.write(memory_.impl_->db);
   memory_.impl_->db.exec("COMMIT");
   memory_.impl_->in_batch = false;
+  memory_.impl_->stop_waiting_rows();
   open_ = false;
 }
 
@@ -655,6 +754,7 @@ BulkWrite::BulkWrite(TranslationMemory& memory) : memory_(memory) {
     // import writes refers to the unit or variant it has just written, and the check, a
     // search of the units table per variant and per note, cost a tenth of the inserts.
     impl.db.exec("PRAGMA mmap_size = 0; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF");
+    impl.unchecked_references = true;
     writeback_ = std::make_unique<Writeback>(impl.db.handle(), 500);
   } catch (...) {
     restore();
@@ -672,6 +772,7 @@ void BulkWrite::restore() noexcept {
   // the same. Other processes that opened the file meanwhile want the log too and may win
   // the switch: a few seconds of tries, after which the next opening switches.
   TranslationMemory::Impl& impl = *memory_.impl_;
+  impl.unchecked_references = false;
   sqlite3* db = impl.db.handle();
   for (int attempt = 0; attempt < 250 && set_journal_mode(db, "WAL") != "wal"; ++attempt)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -737,11 +838,13 @@ std::vector<Annotation> TranslationMemory::header_annotations() const {
 }
 
 void TranslationMemory::record_use(std::int64_t unit_id) {
+  impl_->write_waiting();
   Statement s(impl_->db, "UPDATE units SET usage_count = usage_count + 1, last_used_at = ?2 WHERE id = ?1");
   s.bind(1, unit_id).bind(2, now_iso()).run();
 }
 
 std::optional<TranslationUnit> TranslationMemory::unit(std::int64_t id) const {
+  impl_->write_waiting();
   auto units = impl_->load_units({id});
   if (units.empty()) return std::nullopt;
   return std::move(units.front());
@@ -750,6 +853,7 @@ std::optional<TranslationUnit> TranslationMemory::unit(std::int64_t id) const {
 std::vector<TranslationUnit> TranslationMemory::lookup_exact(const InlineText& source, std::string_view lang,
                                                              std::optional<std::int64_t> context_prev,
                                                              std::optional<std::int64_t> context_next) const {
+  impl_->write_waiting();
   const std::string text = is_nfc(source.text) ? source.text : to_nfc(source.text);
   // Inside a batch that holds rows back: written now, and one by one from now on.
   impl_->pending_hashes.write(impl_->db);
@@ -768,6 +872,7 @@ std::vector<TranslationUnit> TranslationMemory::lookup_exact(const InlineText& s
 
 std::vector<ConcordanceHit> TranslationMemory::concordance(std::string_view query, std::string_view lang,
                                                             std::size_t limit) const {
+  impl_->write_waiting();
   const std::string primary = primary_language(lang);
   const std::string key = search_key(query, primary);
   if (key.empty() || limit == 0) return {};
@@ -809,12 +914,14 @@ std::vector<ConcordanceHit> TranslationMemory::concordance(std::string_view quer
 }
 
 std::string TranslationMemory::last_change() const {
+  impl_->write_waiting();
   Statement s(impl_->db, "SELECT coalesce(max(changed_at), '') FROM units");
   s.step();
   return s.text(0);
 }
 
 MemoryStats TranslationMemory::stats() const {
+  impl_->write_waiting();
   MemoryStats st;
   sql::Database& db = impl_->db;
   impl_->pending_hashes.write(db);  // inside a batch that holds rows back
@@ -855,6 +962,7 @@ MemoryStats TranslationMemory::stats() const {
 
 void TranslationMemory::for_each_unit(const std::function<bool(const TranslationUnit&)>& visit,
                                       const std::vector<std::string>& languages, std::size_t min_variants) const {
+  impl_->write_waiting();
   std::vector<std::string> wanted;
   for (const auto& l : languages) wanted.push_back(primary_language(l));
   std::int64_t after = 0;
@@ -882,6 +990,7 @@ void TranslationMemory::for_each_unit(const std::function<bool(const Translation
 
 void TranslationMemory::for_each_variant(std::string_view lang,
                                          const std::function<bool(const VariantRecord&)>& visit) const {
+  impl_->write_waiting();
   Statement s(impl_->db,
               "SELECT id, unit_id, tag, text, coalesce(codes, ''), normalized FROM variants"
               " WHERE lang = ?1 ORDER BY id");
