@@ -399,6 +399,7 @@ struct Writer {
                            " VALUES (?1, ?2, ?3, ?4)") {}
   sql::Database& db;
   Query insert_variant;
+  std::unique_ptr<sql::BulkInsert> later;  // index_variant_later's rows
   Pending pending;
   Spill spill;  // postings that moved earlier in the transaction
   // Variants up to this id were indexed when the writer was made (build_index), the one
@@ -408,18 +409,30 @@ struct Writer {
   void add(std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens) {
     insert_variant.bind(1, variant_id).bind(2, lang).bind(3, tokens.length);
     insert_variant.bind_blob(4, tokens.blob.data(), tokens.blob.size()).run();
+    gather(variant_id, tokens);
+  }
+
+  void gather(std::int64_t variant_id, const FuzzyTokens& tokens) {
     // Ids grow within a transaction as SQLite assigns them; should one not, the gathered
     // postings are dropped and the variants read back when they move.
     if (variant_id <= built_through) return;
     if (pending.variants() > 0 && variant_id <= pending.last_id()) pending.clear();
     if (!spill.empty() && variant_id <= spill.last_id()) spill.clear();
     pending.add(variant_id, tokens.length, tokens.distinct);
-    if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) spill_postings(db, pending, spill);
+    if (pending.bytes() >= pending_limit.load(std::memory_order_relaxed)) {
+      write_later();  // the run is checked against the rows
+      spill_postings(db, pending, spill);
+    }
+  }
+
+  void write_later() {
+    if (later) later->flush();
   }
 
   // Early in the commit, before other last work: when postings moved earlier in the
   // transaction, the gathered rest becomes the last run, written beside that work.
   void start_finish() {
+    write_later();
     if (!spill.empty() && pending.variants() > 0) spill_postings(db, pending, spill);
   }
 
@@ -427,6 +440,7 @@ struct Writer {
   // transaction or kFlushThreshold variants or more wait (other processes add too: those
   // are counted in the table).
   void finish() {
+    write_later();
     if (pending.variants() == 0 && spill.empty()) return;
     bool move = !spill.empty() || pending.variants() >= kFlushThreshold;
     if (!move) {
@@ -517,6 +531,7 @@ int on_commit(void* writer) {
 void on_rollback(void* writer) {
   static_cast<Writer*>(writer)->pending.clear();
   static_cast<Writer*>(writer)->spill.clear();
+  if (static_cast<Writer*>(writer)->later) static_cast<Writer*>(writer)->later->discard();
 }
 
 Writer* existing_writer(sql::Database& db) {
@@ -551,6 +566,21 @@ void index_variant(sql::Database& db, std::int64_t variant_id, std::int64_t /*un
 
 void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens) {
   fuzzy::writer_for(db).add(variant_id, lang, tokens);
+}
+
+void index_variant_later(sql::Database& db, std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens) {
+  fuzzy::Writer& writer = fuzzy::writer_for(db);
+  if (!writer.later)
+    writer.later = std::make_unique<sql::BulkInsert>(
+        db, "fuzzy_variants", std::initializer_list<std::string_view>{"variant_id", "lang", "length", "tokens"}, 64,
+        "INSERT OR REPLACE");
+  // The row first: a move the gathering starts checks the gathered postings against the rows.
+  writer.later->add(variant_id).add_text(lang).add(tokens.length).add_blob(tokens.blob).end_row();
+  writer.gather(variant_id, tokens);
+}
+
+void write_waiting_fuzzy_rows(sql::Database& db) {
+  if (fuzzy::Writer* writer = fuzzy::existing_writer(db)) writer->write_later();
 }
 
 void set_fuzzy_gather_limit(std::size_t bytes) { fuzzy::pending_limit = bytes; }

@@ -30,6 +30,11 @@ struct FuzzyTokens {
 FuzzyTokens fuzzy_tokens(std::string_view marker_text, std::string_view lang, bool simple = false);
 // index_variant (memory/fuzzy_index.h) with the tokens computed beforehand.
 void index_variant(sql::Database& db, std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens);
+// The same, its fuzzy_variants row written later with others, many to a statement (a bulk
+// write): before anything reads the table, write_waiting_fuzzy_rows must run; a rollback
+// drops the rows waiting.
+void index_variant_later(sql::Database& db, std::int64_t variant_id, std::string_view lang, const FuzzyTokens& tokens);
+void write_waiting_fuzzy_rows(sql::Database& db);
 // Moves the postings of the variants this connection's transaction wrote to the index
 // when enough wait; call it inside the transaction, just before its commit.
 void finish_fuzzy_index(sql::Database& db);

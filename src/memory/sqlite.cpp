@@ -184,8 +184,8 @@ std::string row_of(std::size_t columns) {
   return row + ')';
 }
 
-std::string insert_sql(const std::string& table_and_columns, const std::string& row, std::size_t rows) {
-  std::string sql = "INSERT INTO " + table_and_columns + " VALUES ";
+std::string insert_sql(const std::string& head, const std::string& row, std::size_t rows) {
+  std::string sql = head + " VALUES ";
   for (std::size_t r = 0; r < rows; ++r) {
     if (r > 0) sql += ", ";
     sql += row;
@@ -196,13 +196,13 @@ std::string insert_sql(const std::string& table_and_columns, const std::string& 
 }  // namespace
 
 BulkInsert::BulkInsert(Database& db, std::string_view table, std::initializer_list<std::string_view> columns,
-                       int rows_per_statement)
+                       int rows_per_statement, std::string_view verb)
     : db_(db),
-      table_and_columns_(insert_prefix(table, columns)),
+      head_(std::string(verb) + " INTO " + insert_prefix(table, columns)),
       row_(row_of(columns.size())),
       columns_(columns.size()),
       rows_per_statement_(static_cast<std::size_t>(std::max(rows_per_statement, 1))),
-      many_(db, insert_sql(table_and_columns_, row_, rows_per_statement_).c_str()),
+      many_(db, insert_sql(head_, row_, rows_per_statement_).c_str()),
       fewer_(rows_per_statement_),
       values_(columns_ * rows_per_statement_) {}
 
@@ -247,7 +247,7 @@ void BulkInsert::flush() {
   if (rows == 0) return;
   rows_ = 0;  // dropped should the statement fail
   std::unique_ptr<Statement>& statement = fewer_[rows];
-  if (!statement) statement = std::make_unique<Statement>(db_, insert_sql(table_and_columns_, row_, rows).c_str());
+  if (!statement) statement = std::make_unique<Statement>(db_, insert_sql(head_, row_, rows).c_str());
   for (std::size_t r = 0; r < rows; ++r) bind_row(*statement, static_cast<int>(r * columns_) + 1, r);
   statement->run();
 }

@@ -102,8 +102,9 @@ class Statement {
 // statements wrote is the caller's to undo (a savepoint or the transaction).
 class BulkInsert {
  public:
+  // `verb`: "INSERT", or "INSERT OR REPLACE" and the like.
   BulkInsert(Database& db, std::string_view table, std::initializer_list<std::string_view> columns,
-             int rows_per_statement = 64);
+             int rows_per_statement = 64, std::string_view verb = "INSERT");
   BulkInsert(const BulkInsert&) = delete;
   BulkInsert& operator=(const BulkInsert&) = delete;
 
@@ -134,7 +135,7 @@ class BulkInsert {
   void bind_row(Statement& statement, int first_parameter, std::size_t row);
 
   Database& db_;
-  std::string table_and_columns_;  // "t(a, b)"
+  std::string head_;               // "INSERT INTO t(a, b)"
   std::string row_;                // "(?, ?)"
   std::size_t columns_;
   std::size_t rows_per_statement_;

@@ -300,11 +300,12 @@ struct TranslationMemory::Impl {
     waiting_variants.reset();
   }
 
-  // Writes the units and variants waiting; the units first.
+  // Writes the units, variants and fuzzy_variants rows waiting, in that order.
   void write_waiting() {
     if (!waiting_units) return;
     waiting_units->flush();
     waiting_variants->flush();
+    memory::write_waiting_fuzzy_rows(db);
   }
 
   // The lowest variant id of the units that have a row waiting, their own or a variant's.
@@ -341,7 +342,10 @@ struct TranslationMemory::Impl {
     }
     concordance.add(v.lang, id, std::move(v.normalized));
     concordance.keep_up(db);
-    memory::index_variant(db, id, v.lang, v.fuzzy);
+    if (waiting_variants)
+      memory::index_variant_later(db, id, v.lang, v.fuzzy);
+    else
+      memory::index_variant(db, id, v.lang, v.fuzzy);
     write_annotations(unit_id, id, src.annotations);
     return id;
   }
