@@ -575,6 +575,16 @@ struct SentenceUnits {
       memory.add(pair_unit("en", plain(s), "ru", plain("ru " + s), ++serial));
     }
   }
+  // Lookups of `queries` edited sentences, indexed against exhaustive; how many found some.
+  std::size_t check_lookups(TranslationMemory& memory, int queries) {
+    FuzzyMatcher matcher(memory);
+    std::size_t nonempty = 0;
+    for (int q = 0; q < queries; ++q) {
+      const auto query = SentenceMaker::join(maker.edit(sources[maker.next() % sources.size()]));
+      compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
+    }
+    return nonempty;
+  }
   SentenceMaker maker;
   std::vector<std::vector<std::string>> sources;
   int serial = 0;
@@ -673,13 +683,7 @@ TEST_CASE("fuzzy index: postings that move in the middle of a transaction are me
   }
   CHECK(check_postings(path) == 0);
   CHECK(chunks_per_key("SELECT count(DISTINCT chunk) FROM fuzzy_postings") == 4);
-  FuzzyMatcher matcher(memory);
-  std::size_t nonempty = 0;
-  for (int q = 0; q < 150; ++q) {
-    const auto query = SentenceMaker::join(units.maker.edit(units.sources[units.maker.next() % units.sources.size()]));
-    compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
-  }
-  CHECK(nonempty > 100);
+  CHECK(units.check_lookups(memory, 150) > 100);
 }
 
 TEST_CASE("fuzzy index: a bulk write that holds its rows back moves postings mid-transaction, and loses none") {
@@ -715,13 +719,7 @@ TEST_CASE("fuzzy index: a bulk write that holds its rows back moves postings mid
     CHECK(s.int64(0) > 1000);
     CHECK(s.int64(1) == 1);  // the runs merged into one chunk per word and band
   }
-  FuzzyMatcher matcher(memory);
-  std::size_t nonempty = 0;
-  for (int q = 0; q < 100; ++q) {
-    const auto query = SentenceMaker::join(units.maker.edit(units.sources[units.maker.next() % units.sources.size()]));
-    compare_lookups(matcher, query, "en", "ru", q % 2 ? 50 : 70, 5, &nonempty);
-  }
-  CHECK(nonempty > 60);
+  CHECK(units.check_lookups(memory, 100) > 60);
 }
 
 TEST_CASE("fuzzy index: a move that fails half-way leaves no rows, and a commit tried again keeps the variants waiting") {
@@ -777,13 +775,7 @@ TEST_CASE("fuzzy index: a move that fails half-way leaves no rows, and a commit 
     batch.commit();
   }
   CHECK(check_postings(path) == 0);
-  FuzzyMatcher matcher(memory);
-  std::size_t nonempty = 0;
-  for (int q = 0; q < 100; ++q) {
-    const auto query = SentenceMaker::join(units.maker.edit(units.sources[units.maker.next() % units.sources.size()]));
-    compare_lookups(matcher, query, "en", "ru", 50, 5, &nonempty);
-  }
-  CHECK(nonempty > 60);
+  CHECK(units.check_lookups(memory, 100) > 60);
 }
 
 TEST_CASE("fuzzy index: a memory written before the index existed gets one when opened") {
