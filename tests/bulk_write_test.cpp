@@ -218,7 +218,7 @@ TEST_CASE("a batch filling an empty memory holds rows back and finds every dupli
   CHECK(after.text("PRAGMA integrity_check") == "ok");
 }
 
-TEST_CASE("a rolled-back batch drops the rows it held back; the next one numbers from the start") {
+TEST_CASE("a rolled-back batch drops the rows it held back, and the next one numbers from the start") {
   TempDir dir;
   const std::string db = (dir / "m.db").string();
   TranslationMemory memory(db);

@@ -52,7 +52,7 @@ TEST_CASE("BulkInsert writes whole statements of rows, then the rest at flush, v
   CHECK(t.rows().size() == 10);
 }
 
-TEST_CASE("BulkInsert drops rows still waiting when destroyed, and rows of a failed statement") {
+TEST_CASE("BulkInsert drops rows still waiting when destroyed, and tries a failed statement again") {
   Table t;
   {
     sql::BulkInsert insert(t.db, "t", {"n", "name", "data"}, 3);
@@ -65,9 +65,17 @@ TEST_CASE("BulkInsert drops rows still waiting when destroyed, and rows of a fai
   insert.add(2).add_text("a").add_blob("b").end_row();  // n = 2 exists
   CHECK_THROWS_AS((insert.add(11).add_text("a").add_blob("b").end_row()), Error);
   CHECK(t.rows().size() == 3);  // the statement is all or nothing
-  insert.add(12).add_text("c").add_blob("d").end_row();
+  CHECK(insert.rows_waiting() == 3);
+  CHECK_THROWS_AS(insert.add(12), Error);  // tried again first, and failing again
+  t.db.exec("DELETE FROM t WHERE n = 2");
+  insert.add(12).add_text("c").add_blob("d").end_row();  // tried again: in
+  CHECK(t.rows().size() == 5);
   insert.flush();
   CHECK(t.rows().back() == "12|c|text|64|blob");
+  insert.add(13).add_text("e").add_null().end_row();
+  insert.discard();
+  insert.flush();
+  CHECK(t.rows().size() == 6);
 }
 
 TEST_CASE("BulkInsert refuses rows of the wrong size as the bug they are") {
@@ -90,9 +98,12 @@ TEST_CASE("BulkInsert writes NULL for no value, an empty text made NULL, and row
   insert.flush();
   CHECK(insert.rows_waiting() == 0);
   CHECK(t.rows() == std::vector<std::string>{"1||null||null", "2|b|text||blob", "3|c|text||null"});
-  // The rows of a flush are one statement: all or none.
+  // The rows of a flush are one statement: all or none, and kept for the next try.
   insert.add(4).add_text("d").add_null().end_row();
   insert.add(1).add_text("e").add_null().end_row();
   CHECK_THROWS_AS(insert.flush(), Error);
   CHECK(t.rows().size() == 3);
+  t.db.exec("DELETE FROM t WHERE n = 1");
+  insert.flush();
+  CHECK(t.rows() == std::vector<std::string>{"1|e|text||null", "2|b|text||blob", "3|c|text||null", "4|d|text||null"});
 }

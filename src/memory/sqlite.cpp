@@ -208,6 +208,7 @@ BulkInsert::BulkInsert(Database& db, std::string_view table, std::initializer_li
 
 BulkInsert& BulkInsert::next(Value::Kind kind) {
   if (in_row_ == columns_) throw std::logic_error("BulkInsert: a row with more values than columns");
+  if (rows_ == rows_per_statement_) write_rows();  // a statement that failed: tried again first
   values_[rows_ * columns_ + in_row_++].kind = kind;
   return *this;
 }
@@ -233,23 +234,26 @@ BulkInsert& BulkInsert::add_blob(std::string_view bytes) {
 void BulkInsert::end_row() {
   if (in_row_ != columns_) throw std::logic_error("BulkInsert: a row with fewer values than columns");
   in_row_ = 0;
-  if (++rows_ < rows_per_statement_) return;
-  rows_ = 0;  // dropped should the statement fail
-  for (std::size_t r = 0; r < rows_per_statement_; ++r) bind_row(many_, static_cast<int>(r * columns_) + 1, r);
-  many_.run();
+  if (++rows_ == rows_per_statement_) write_rows();
 }
 
 BulkInsert& BulkInsert::add_null() { return next(Value::Kind::kNull); }
 
 void BulkInsert::flush() {
   if (in_row_ != 0) throw std::logic_error("BulkInsert: a row with fewer values than columns");
-  const std::size_t rows = rows_;
-  if (rows == 0) return;
-  rows_ = 0;  // dropped should the statement fail
-  std::unique_ptr<Statement>& statement = fewer_[rows];
-  if (!statement) statement = std::make_unique<Statement>(db_, insert_sql(head_, row_, rows).c_str());
-  for (std::size_t r = 0; r < rows; ++r) bind_row(*statement, static_cast<int>(r * columns_) + 1, r);
+  if (rows_ > 0) write_rows();
+}
+
+void BulkInsert::write_rows() {
+  Statement* statement = &many_;
+  if (rows_ < rows_per_statement_) {
+    std::unique_ptr<Statement>& fewer = fewer_[rows_];
+    if (!fewer) fewer = std::make_unique<Statement>(db_, insert_sql(head_, row_, rows_).c_str());
+    statement = fewer.get();
+  }
+  for (std::size_t r = 0; r < rows_; ++r) bind_row(*statement, static_cast<int>(r * columns_) + 1, r);
   statement->run();
+  rows_ = 0;
 }
 
 void BulkInsert::bind_row(Statement& statement, int first_parameter, std::size_t row) {

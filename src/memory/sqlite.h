@@ -97,9 +97,11 @@ class Statement {
 //
 // The values are copied into buffers of this object, reused from row to row, so the caller's
 // bytes need not outlive the call. Rows go to SQLite when `rows_per_statement` of them wait,
-// and at flush(); rows still waiting when the object is destroyed are dropped, never written
-// late. Errors throw as Statement's do; the rows waiting are then dropped, and what earlier
-// statements wrote is the caller's to undo (a savepoint or the transaction).
+// and at flush(), in one statement each time: all of them or none. A statement that fails
+// throws as Statement's do and keeps its rows waiting: the next value added or the next
+// flush() tries it again (a commit tried again after a full disk, say), unless discard()
+// drops them. Rows still waiting when the object is destroyed are dropped, never written
+// late.
 class BulkInsert {
  public:
   // `verb`: "INSERT", or "INSERT OR REPLACE" and the like.
@@ -132,6 +134,7 @@ class BulkInsert {
     std::string bytes;
   };
   BulkInsert& next(Value::Kind kind);
+  void write_rows();
   void bind_row(Statement& statement, int first_parameter, std::size_t row);
 
   Database& db_;
